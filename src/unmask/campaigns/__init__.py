@@ -1,0 +1,1 @@
+"""From signals to campaigns: fuse the edges, find communities, score them and summarise them."""

@@ -1,0 +1,253 @@
+"""The `unmask` command line: parse, call one library function, print.
+
+Only this module turns UnmaskError into messages and exit codes; every verb is a library call that
+Python users can make directly.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from unmask.errors import UnmaskError
+from unmask.store import DEFAULT_DB, open_store
+
+app = typer.Typer(
+    help="Find coordinated inauthentic behaviour in social-media data and document it.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out = Console(highlight=False, soft_wrap=True)
+
+DbOption = Annotated[Path, typer.Option("--db", help="DuckDB store file.", dir_okay=False)]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output (for scripts).")]
+
+
+@contextmanager
+def errors_to_exit() -> Iterator[None]:
+    """Turn the library's typed errors into one red line and exit code 2."""
+    try:
+        yield
+    except UnmaskError as exc:
+        console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        raise typer.Exit(2) from exc
+
+
+def progress_bar(quiet: bool) -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+        transient=True,
+    )
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files (or folders of files) to ingest.")],
+    db: DbOption = DEFAULT_DB,
+    format: Annotated[
+        str | None, typer.Option("--format", "-f", help="Layout; detected when absent.")
+    ] = None,
+    mapping: Annotated[
+        str | None,
+        typer.Option("--mapping", "-m", help="Generic layout: packaged mapping name or TOML path."),
+    ] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Read platform exports into the store. Re-running a file adds nothing."""
+    from unmask.ingest.pipeline import ingest_paths
+
+    with errors_to_exit(), open_store(db) as store, progress_bar(quiet) as progress:
+        task = progress.add_task("ingest", total=None)
+        report = ingest_paths(
+            store,
+            paths,
+            format=format,
+            mapping=mapping,
+            on_file=lambda p: progress.update(task, description=f"ingest {p.name}"),
+            on_batch=lambda n: progress.advance(task, n),
+        )
+    for result in report.files:
+        if result.error:
+            console.print(f"[red]failed:[/red] {result.error}", highlight=False)
+        elif result.skipped_as:
+            console.print(f"skipped {result.path}: already ingested as {result.skipped_as}", highlight=False)
+        elif result.counts and not quiet:
+            c = result.counts
+            console.print(
+                f"{result.path} ({result.format}): {c.records} records, {c.posts_read} posts read, "
+                f"{c.posts_new} new posts, {c.accounts_new} new accounts, {c.rejected} rejected",
+                highlight=False,
+            )
+    for reason, n in sorted(report.rejects.items()):
+        console.print(f"  rejected {n} record(s): {reason}", highlight=False)
+    if not report.anything_read:
+        console.print("[red]error:[/red] nothing could be read", highlight=False)
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(
+    db: DbOption = DEFAULT_DB,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Counts of accounts and posts per platform and of rejects per reason."""
+    from unmask.store.stats import store_stats
+
+    with errors_to_exit(), open_store(db) as store:
+        figures = store_stats(store)
+    if as_json:
+        out.print(json.dumps(figures, indent=2, sort_keys=True))
+        return
+    table = Table("what", "key", "count", title=str(db))
+    for what in ("accounts", "posts", "rejects"):
+        for key, n in figures[what].items():  # type: ignore[literal-required]
+            table.add_row(what, key, f"{n:,}")
+    out.print(table)
+
+
+@app.command()
+def synth(
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder to write the scenario into.", file_okay=False)
+    ],
+    posts: Annotated[int, typer.Option("--posts", help="Approximate number of posts.", min=1000)] = 100_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same files.")] = 7,
+    difficulty: Annotated[str, typer.Option("--difficulty", help="easy | normal | hard")] = "normal",
+    quiet: QuietOption = False,
+) -> None:
+    """Write a Spamouflage-like scenario hidden in organic traffic, with its truth file."""
+    from unmask.synth import generate
+
+    with errors_to_exit(), progress_bar(quiet) as progress:
+        task = progress.add_task("synth", total=posts)
+        summary = generate(
+            out_dir,
+            posts=posts,
+            seed=seed,
+            difficulty=difficulty,
+            progress=lambda n: progress.advance(task, n),
+        )
+    if not quiet:
+        out.print(summary)
+
+
+@app.command()
+def detect(
+    db: DbOption = DEFAULT_DB,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write accounts.csv and campaigns.json here.", file_okay=False),
+    ] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Run every signal, fuse them into campaigns, score and summarise them; store the results."""
+    from unmask.campaigns.detect import detect as run_detect
+    from unmask.campaigns.outputs import write_outputs
+
+    with errors_to_exit(), open_store(db) as store, progress_bar(quiet) as progress:
+        task = progress.add_task("detect", total=None)
+        result = run_detect(store, progress=lambda step: progress.update(task, description=f"detect: {step}"))
+        written = write_outputs(store, out_dir) if out_dir else ()
+    if quiet:
+        return
+    table = Table(
+        "campaign", "score", "accounts", "posts", "signals", title=f"{len(result.campaigns)} campaign(s)"
+    )
+    for campaign in result.campaigns:
+        summary = result.summaries[campaign.campaign_id]
+        table.add_row(
+            campaign.campaign_id,
+            f"{campaign.score:.2f}",
+            str(len(campaign.members)),
+            str(summary["posts"]),
+            ", ".join(summary["signals"]),
+        )
+    out.print(table)
+    out.print(f"took {result.seconds['total']:.1f} s")
+    for path in written:
+        out.print(f"wrote {path}")
+
+
+@app.command()
+def explain(
+    account: Annotated[str, typer.Argument(help="Account id, handle, or platform:account_id.")],
+    db: DbOption = DEFAULT_DB,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Why an account was flagged, with the post pairs and times behind each edge."""
+    from dataclasses import asdict
+
+    from unmask.campaigns.explain import explain as run_explain
+
+    with errors_to_exit(), open_store(db) as store:
+        result = run_explain(store, account)
+    if as_json:
+        out.print(json.dumps(asdict(result), indent=2, ensure_ascii=False, default=str))
+        return
+    status = (
+        f"in campaign {result.campaign_id} (score {result.score:.2f})"
+        if result.campaign_id
+        else "not in a campaign"
+    )
+    out.print(f"{result.acct} (@{result.handle or '?'}): {status}", markup=False)
+    for flag in result.flags:
+        out.print(f"  flag {flag['feature']}: {flag['detail']}", markup=False)
+    for edge in result.edges:
+        out.print(
+            f"  {edge['signal']} with {edge['other']}: weight {edge['weight']}, {edge['actions']} co-actions",
+            markup=False,
+        )
+        for ev in edge["evidence"]:
+            out.print(
+                f"    {ev['time']} post {ev['post']}: {ev['text']!r}\n"
+                f"    {ev['other_time']} post {ev['other_post']}: {ev['other_text']!r}"
+                f"  ({ev['seconds_apart']} s apart)",
+                markup=False,
+            )
+
+
+@app.command(name="eval")
+def eval_(
+    truth: Annotated[Path, typer.Option("--truth", help="truth.csv: platform,account_id,label,campaign.")],
+    db: DbOption = DEFAULT_DB,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Account-level precision, recall and F1 of the stored results, and campaign purity."""
+    from unmask.campaigns.evaluate import evaluate, read_truth
+
+    with errors_to_exit(), open_store(db) as store:
+        result = evaluate(store, read_truth(truth))
+    if as_json:
+        out.print(json.dumps(result.as_dict(), indent=2))
+        return
+    out.print(
+        f"precision {result.precision:.3f}  recall {result.recall:.3f}  F1 {result.f1:.3f}  "
+        f"purity {result.purity:.3f}  (TP {result.true_positives}, FP {result.false_positives}, "
+        f"FN {result.false_negatives}, {result.campaigns_found} campaign(s))"
+    )
+
+
+def main() -> None:
+    app()

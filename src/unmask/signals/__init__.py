@@ -1,0 +1,1 @@
+"""Coordination signals: each module turns canonical posts into account pairs or account features."""

@@ -1,0 +1,94 @@
+"""Opening the DuckDB store: creation, version check and migrations in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from unmask.errors import StoreError
+from unmask.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+DEFAULT_DB = Path("unmask.duckdb")
+
+
+@dataclass
+class Store:
+    """An open store. `con` is a plain DuckDB connection; the store owns its lifetime."""
+
+    path: Path
+    con: duckdb.DuckDBPyConnection
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def version(self) -> int:
+        return schema_version(self.con)
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply every migration the store lacks, each in its own transaction; return the new version."""
+    current = schema_version(con)
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"store schema version {current} is newer than this unmask ({SCHEMA_VERSION}); upgrade unmask"
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        con.execute("BEGIN TRANSACTION")
+        for statement in MIGRATIONS[version - 1]:
+            con.execute(statement)
+        con.execute("INSERT INTO schema_version VALUES (?)", [version])
+        con.execute("COMMIT")
+    return SCHEMA_VERSION
+
+
+def open_store(path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> Store:
+    """Open (and create or migrate, unless read-only) the store at `path`.
+
+    A file that is not a DuckDB database, or one locked by another writer, raises StoreError with the
+    path in the message rather than a driver traceback.
+    """
+    path = Path(path)
+    if read_only and not path.exists():
+        raise StoreError(f"{path}: no such store; run `unmask ingest` first")
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise StoreError(f"{path}: cannot open store: {exc}") from exc
+    try:
+        if read_only:
+            version = schema_version_readonly(con)
+            if version != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{path}: schema version {version}, expected {SCHEMA_VERSION}; open it once for writing "
+                    "(e.g. `unmask stats`) to migrate"
+                )
+        else:
+            migrate(con)
+    except duckdb.Error as exc:
+        con.close()
+        raise StoreError(f"{path}: cannot read store: {exc}") from exc
+    return Store(path=path, con=con)
+
+
+def schema_version_readonly(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0

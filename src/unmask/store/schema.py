@@ -1,0 +1,125 @@
+"""Canonical schema and its migrations.
+
+Each entry of MIGRATIONS moves the store one version up; `schema_version` records where a file is, so
+a store written by an older unmask opens after its missing steps are applied. Timestamps are naive
+TIMESTAMP values in UTC (the same type on DuckDB and Spark); list columns are VARCHAR[].
+"""
+
+from __future__ import annotations
+
+POST_COLUMNS: dict[str, str] = {
+    "platform": "VARCHAR NOT NULL",
+    "post_id": "VARCHAR NOT NULL",
+    "account_id": "VARCHAR NOT NULL",
+    "created_at": "TIMESTAMP NOT NULL",
+    "text": "VARCHAR",
+    "text_norm": "VARCHAR",
+    "lang": "VARCHAR",
+    "lang_detected": "VARCHAR",
+    "reply_to_post_id": "VARCHAR",
+    "reply_to_account_id": "VARCHAR",
+    "repost_of_post_id": "VARCHAR",
+    "repost_of_account_id": "VARCHAR",
+    "quote_of_post_id": "VARCHAR",
+    "conversation_id": "VARCHAR",
+    "urls": "VARCHAR[]",
+    "domains": "VARCHAR[]",
+    "hashtags": "VARCHAR[]",
+    "mentions": "VARCHAR[]",
+    "media": "VARCHAR[]",
+    "like_count": "BIGINT",
+    "repost_count": "BIGINT",
+    "reply_count": "BIGINT",
+    "quote_count": "BIGINT",
+    "view_count": "BIGINT",
+    "source_file": "VARCHAR",
+    "source_record": "BIGINT",
+}
+
+ACCOUNT_COLUMNS: dict[str, str] = {
+    "platform": "VARCHAR NOT NULL",
+    "account_id": "VARCHAR NOT NULL",
+    "handle": "VARCHAR",
+    "display_name": "VARCHAR",
+    "created_at": "TIMESTAMP",
+    "declared_lang": "VARCHAR",
+    "followers": "BIGINT",
+    "following": "BIGINT",
+    "bio": "VARCHAR",
+    "location": "VARCHAR",
+    "profile_url": "VARCHAR",
+    "first_seen": "TIMESTAMP",
+    "last_seen": "TIMESTAMP",
+    "source_file": "VARCHAR",
+    "source_record": "BIGINT",
+}
+
+REJECT_COLUMNS: dict[str, str] = {
+    "source_file": "VARCHAR NOT NULL",
+    "record_no": "BIGINT",
+    "field": "VARCHAR",
+    "reason": "VARCHAR NOT NULL",
+    "raw": "VARCHAR",
+    "detail": "VARCHAR",
+}
+
+
+def _table(name: str, columns: dict[str, str], extra: str = "") -> str:
+    body = ",\n    ".join(f"{col} {typ}" for col, typ in columns.items())
+    return f"CREATE TABLE IF NOT EXISTS {name} (\n    {body}{extra}\n)"
+
+
+MIGRATIONS: list[list[str]] = [
+    # v1: canonical tables and the ledger of ingested files.
+    [
+        _table("posts", POST_COLUMNS),
+        _table("accounts", ACCOUNT_COLUMNS, ",\n    PRIMARY KEY (platform, account_id)"),
+        _table("rejects", REJECT_COLUMNS),
+        """CREATE TABLE IF NOT EXISTS sources (
+    path VARCHAR NOT NULL,
+    sha256 VARCHAR PRIMARY KEY,
+    format VARCHAR NOT NULL,
+    size_bytes BIGINT,
+    records BIGINT,
+    posts BIGINT,
+    accounts BIGINT,
+    rejects BIGINT,
+    ingested_at TIMESTAMP
+)""",
+    ],
+    # v2: detection results, replaced as a whole by each `unmask detect` run (see campaigns/results.py).
+    [
+        """CREATE TABLE IF NOT EXISTS detect_runs (
+    run_id INTEGER, engine VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP,
+    posts BIGINT, accounts BIGINT, params VARCHAR
+)""",
+        """CREATE TABLE IF NOT EXISTS signal_edges (
+    signal VARCHAR, a VARCHAR, b VARCHAR, weight DOUBLE, keys BIGINT, actions BIGINT,
+    first_ts TIMESTAMP, last_ts TIMESTAMP
+)""",
+        """CREATE TABLE IF NOT EXISTS evidence (
+    signal VARCHAR, a VARCHAR, b VARCHAR, key VARCHAR, post_a VARCHAR, post_b VARCHAR,
+    ts_a TIMESTAMP, ts_b TIMESTAMP
+)""",
+        """CREATE TABLE IF NOT EXISTS account_features (
+    acct VARCHAR, feature VARCHAR, value DOUBLE, flag BOOLEAN, detail VARCHAR
+)""",
+        """CREATE TABLE IF NOT EXISTS campaigns (
+    campaign_id VARCHAR, score DOUBLE, accounts BIGINT, posts BIGINT, summary VARCHAR
+)""",
+        """CREATE TABLE IF NOT EXISTS campaign_accounts (
+    campaign_id VARCHAR, platform VARCHAR, account_id VARCHAR, score DOUBLE, signals VARCHAR
+)""",
+    ],
+]
+
+RESULT_TABLES = (
+    "detect_runs",
+    "signal_edges",
+    "evidence",
+    "account_features",
+    "campaigns",
+    "campaign_accounts",
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
