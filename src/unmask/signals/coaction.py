@@ -9,6 +9,9 @@ key: a key with n events yields at most n·neighbors pairs.
 Each pair is weighted by how unusual the key is (inverse popularity, as in the OSoMe coordination
 work): log(accounts / accounts acting on the key). A thousand fans under one post give many pairs,
 each nearly worthless; two accounts meeting on rare keys again and again add up.
+
+Events may carry a `part` column: then only events in different parts of a key pair up (the
+cross-lingual signal keys on a narrative and requires the two posts to be different translations).
 """
 
 from __future__ import annotations
