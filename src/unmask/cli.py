@@ -169,7 +169,7 @@ def detect(
     with errors_to_exit(), open_store(db) as store, progress_bar(quiet) as progress:
         task = progress.add_task("detect", total=None)
         result = run_detect(store, progress=lambda step: progress.update(task, description=f"detect: {step}"))
-        written = write_outputs(store, out_dir) if out_dir else ()
+        written = write_outputs(result, out_dir) if out_dir else ()
     if quiet:
         return
     table = Table(

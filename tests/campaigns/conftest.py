@@ -18,7 +18,9 @@ TEMPLATES = (
     "the critic is a liar and a criminal wanted by the police in his own country",
     "canada's government covers up the scandal of the fugitive, shame on you all",
 )
-WORDS = "the of and canada budget housing tax vote climate health school road city park game team music".split()
+WORDS = (
+    "the of and canada budget housing tax vote climate health school road city park game team music".split()
+)
 
 
 @pytest.fixture
@@ -34,7 +36,9 @@ def build_planted(store: Store) -> Store:
         created = T0 - timedelta(days=rng.randint(30, 4000))
         writer.add(Account("x", f"o{i}", handle=f"org{i}", created_at=created, followers=rng.randint(0, 900)))
     for i in range(30):
-        writer.add(Account("x", f"c{i}", handle=f"cam{i}", created_at=datetime(2023, 8, 20, rng.randint(0, 23))))
+        writer.add(
+            Account("x", f"c{i}", handle=f"cam{i}", created_at=datetime(2023, 8, 20, rng.randint(0, 23)))
+        )
     targets = [f"mp{i}" for i in range(20)]
     post_id = 0
     for _ in range(40):
@@ -44,13 +48,17 @@ def build_planted(store: Store) -> Store:
             post_id += 1
             text = f"{template} {rng.choice(['!!', '😡', 'lol', 'x7'])} @{target}"
             when = start + timedelta(minutes=rng.randint(0, 40))
-            writer.add(Post("x", str(post_id), f"c{c}", when, text=text, reply_to_account_id=target, lang="en"))
+            writer.add(
+                Post("x", str(post_id), f"c{c}", when, text=text, reply_to_account_id=target, lang="en")
+            )
     for _ in range(6000):
         post_id += 1
         when = T0 + timedelta(minutes=rng.randint(0, 60 * 24 * 20))
         text = " ".join(rng.choices(WORDS, k=12))
         target = rng.choice([*targets, None, None, None])
-        writer.add(Post("x", str(post_id), f"o{rng.randrange(300)}", when, text=text, reply_to_account_id=target))
+        writer.add(
+            Post("x", str(post_id), f"o{rng.randrange(300)}", when, text=text, reply_to_account_id=target)
+        )
     writer.finish()
     store.con.execute("COMMIT")
     return store

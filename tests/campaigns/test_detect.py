@@ -39,15 +39,23 @@ def test_results_replace_previous_run(planted: Store) -> None:
 
 
 def test_outputs_follow_the_contract(planted: Store, tmp_path: Path) -> None:
-    detect(planted)
-    accounts_csv, campaigns_json = write_outputs(planted, tmp_path)
+    accounts_csv, campaigns_json = write_outputs(detect(planted), tmp_path)
     with accounts_csv.open() as handle:
         rows = list(csv.reader(handle))
     assert tuple(rows[0]) == ACCOUNTS_HEADER
     assert len(rows) - 1 == planted.con.execute("SELECT count(*) FROM campaign_accounts").fetchone()[0]
     campaigns = json.loads(campaigns_json.read_text())
     assert {c["campaign_id"] for c in campaigns} == {r[2] for r in rows[1:]}
-    for key in ("accounts", "posts", "platforms", "languages", "time_span", "bursts", "targets", "narratives"):
+    for key in (
+        "accounts",
+        "posts",
+        "platforms",
+        "languages",
+        "time_span",
+        "bursts",
+        "targets",
+        "narratives",
+    ):
         assert key in campaigns[0]
 
 

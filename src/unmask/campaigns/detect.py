@@ -96,25 +96,19 @@ def _account_features(engine: Engine, config: DetectConfig, step: Progress) -> p
     return engine.to_arrow(engine.table("_run_features"))
 
 
-def detect(
-    store: Store, config: DetectConfig | None = None, *, progress: Progress | None = None
+def run_detection(
+    engine: Engine, config: DetectConfig | None = None, *, progress: Progress | None = None
 ) -> DetectResult:
-    """Detect campaigns in the store and replace the stored results with this run's, atomically."""
+    """Detect campaigns with any engine; edges, evidence and features stay in the engine (`_run_*`)."""
     config = config or DetectConfig()
     step = progress or (lambda _name: None)
-    engine = DuckDBEngine(store)
-    started = datetime.now(UTC).replace(tzinfo=None)
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
-    posts = engine.table("posts")
-    total_accounts = int(store.con.execute("SELECT count(*) FROM accounts").fetchone()[0])
-    total_posts = int(engine.to_arrow(posts.aggregate(n=_.count()))["n"][0].as_py())
-
+    total_accounts = _count(engine, "accounts")
     edges = _pair_signal_edges(engine, config, total_accounts, step)
     seconds["signals"] = time.perf_counter() - clock
     features = _account_features(engine, config, step)
     seconds["features"] = time.perf_counter() - clock - seconds["signals"]
-
     step("fusion")
     fused = fuse(edges, min_actions=config.min_actions, resolution=config.resolution)
     step("scoring")
@@ -124,19 +118,33 @@ def detect(
     step("summaries")
     summaries = summarise_all(engine, scores)
     seconds["campaigns"] = time.perf_counter() - clock - seconds["signals"] - seconds["features"]
-    params = json.dumps(asdict(config), sort_keys=True)
+    seconds["total"] = time.perf_counter() - clock
+    return DetectResult(campaigns=scores, summaries=summaries, seconds=seconds)
+
+
+def _count(engine: Engine, table: str) -> int:
+    return int(engine.to_arrow(engine.table(table).aggregate(n=_.count()))["n"][0].as_py())
+
+
+def detect(
+    store: Store, config: DetectConfig | None = None, *, progress: Progress | None = None
+) -> DetectResult:
+    """Detect campaigns in the store and replace the stored results with this run's, atomically."""
+    config = config or DetectConfig()
+    engine = DuckDBEngine(store)
+    started = datetime.now(UTC).replace(tzinfo=None)
+    result = run_detection(engine, config, progress=progress)
     write_results(
         store,
-        scores,
-        summaries,
+        result.campaigns,
+        result.summaries,
         run=dict(
             engine=engine.name,
             started_at=started,
             finished_at=datetime.now(UTC).replace(tzinfo=None),
-            posts=total_posts,
-            accounts=total_accounts,
-            params=params,
+            posts=_count(engine, "posts"),
+            accounts=_count(engine, "accounts"),
+            params=json.dumps(asdict(config), sort_keys=True),
         ),
     )
-    seconds["total"] = time.perf_counter() - clock
-    return DetectResult(campaigns=scores, summaries=summaries, seconds=seconds)
+    return result

@@ -41,7 +41,7 @@ def write_results(
             "platform": [m.platform for c in campaigns for m in c.members],
             "account_id": [m.account_id for c in campaigns for m in c.members],
             "score": [m.score for c in campaigns for m in c.members],
-            "signals": [";".join(m.signals + m.flags) for c in campaigns for m in c.members],
+            "signals": [m.signal_list for c in campaigns for m in c.members],
         },
         schema=pa.schema(
             [

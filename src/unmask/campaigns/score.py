@@ -45,6 +45,11 @@ class AccountScore:
     flags: list[str]
 
     @property
+    def signal_list(self) -> str:
+        """Signals and flags that tie the account in, as one `;`-joined cell."""
+        return ";".join(self.signals + self.flags)
+
+    @property
     def platform(self) -> str:
         return self.acct.split(":", 1)[0]
 

@@ -21,6 +21,7 @@ class RejectReason(StrEnum):
     BAD_ENCODING = "bad_encoding"  # bytes that are not valid UTF-8
     TRUNCATED = "truncated"  # the file ends inside a record
     WRONG_FIELD_COUNT = "wrong_field_count"  # a CSV row with more or fewer cells than the header
+    CONFLICTING_DUPLICATE = "conflicting_duplicate"  # a post id read again with different content
 
 
 @dataclass(slots=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
-from unmask.ingest.records import Account, Post, Record, Reject
+from unmask.ingest.records import Account, Post, Record, Reject, RejectReason
 from unmask.store.schema import ACCOUNT_COLUMNS, POST_COLUMNS, REJECT_COLUMNS
 from unmask.text import fold_array
 
@@ -27,6 +27,16 @@ _ARROW_TYPES = {
     "BIGINT": pa.int64(),
     "VARCHAR[]": pa.list_(pa.string()),
 }
+
+# A post read twice must agree on these to be merged (see _reject_conflicting_duplicates).
+IDENTITY_FIELDS = (
+    "account_id",
+    "created_at",
+    "text",
+    "reply_to_post_id",
+    "repost_of_post_id",
+    "quote_of_post_id",
+)
 
 # Columns the writer derives rather than reads from records.
 _DERIVED_POST = {"text_norm", "lang_detected", "source_file"}
@@ -167,6 +177,7 @@ class StagingWriter:
         self.con.execute("DROP TABLE IF EXISTS _stage_posts")
         self.con.execute("DROP TABLE IF EXISTS _stage_accounts")
         self.con.execute("DROP TABLE IF EXISTS _stage_dups")
+        self.con.execute("DROP TABLE IF EXISTS _stage_conflicts")
         return self.counts
 
     def _merge_posts(self) -> None:
@@ -175,6 +186,7 @@ class StagingWriter:
             "CREATE OR REPLACE TEMP TABLE _stage_dups AS SELECT platform, post_id FROM _stage_posts "
             "GROUP BY platform, post_id HAVING count(*) > 1"
         )
+        self._reject_conflicting_duplicates()
         cols = ", ".join(POST_COLUMNS)
         new_only = (
             "NOT EXISTS (SELECT 1 FROM posts p WHERE p.platform = s.platform AND p.post_id = s.post_id)"
@@ -188,6 +200,41 @@ class StagingWriter:
             f"INSERT INTO posts SELECT {merged} FROM _stage_posts s SEMI JOIN _stage_dups d "
             f"USING (platform, post_id) WHERE {new_only} GROUP BY s.platform, s.post_id"
         )
+
+    def _reject_conflicting_duplicates(self) -> None:
+        """Records repeating a post id with different identity fields go to rejects, not into a merge.
+
+        Several records of one post are merged only when they agree on who posted what, when, and in
+        answer to what; otherwise the later records would silently lose their values.
+        """
+        con = self.con
+        differs = " WHEN ".join(f"s.{c} IS DISTINCT FROM f.{c} THEN '{c}'" for c in IDENTITY_FIELDS)
+        any_differs = " OR ".join(f"s.{c} IS DISTINCT FROM f.{c}" for c in IDENTITY_FIELDS)
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _stage_conflicts AS
+            WITH dup AS (
+                SELECT s.rowid AS seq, s AS rec, s.* FROM _stage_posts s
+                SEMI JOIN _stage_dups d USING (platform, post_id)
+            ), first AS (
+                SELECT * FROM dup QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY seq) = 1
+            )
+            SELECT s.seq, s.source_record, s.post_id, f.source_record AS first_record,
+                   CASE WHEN {differs} END AS field, to_json(s.rec)::VARCHAR AS raw
+            FROM dup s JOIN first f USING (platform, post_id)
+            WHERE s.seq <> f.seq AND ({any_differs})"""
+        )
+        conflicts = con.execute("SELECT count(*) FROM _stage_conflicts").fetchone()[0]
+        if not conflicts:
+            return
+        con.execute(
+            "INSERT INTO rejects SELECT ?, source_record, field, ?, raw, 'post ' || post_id "
+            "|| ' already read at record ' || first_record || ' with a different ' || field "
+            "FROM _stage_conflicts",
+            [self.source_file, str(RejectReason.CONFLICTING_DUPLICATE)],
+        )
+        con.execute("DELETE FROM _stage_posts WHERE rowid IN (SELECT seq FROM _stage_conflicts)")
+        reason = str(RejectReason.CONFLICTING_DUPLICATE)
+        self.counts.rejects[reason] = self.counts.rejects.get(reason, 0) + conflicts
 
     def _merge_accounts(self) -> None:
         con = self.con
