@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from unmask.store import Store, open_store
+from unmask.synth.planted import build_planted
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -24,3 +25,9 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"../shared not found at {SHARED}: real data and DISARM reference tests skipped")
     return SHARED
+
+
+@pytest.fixture
+def planted(store: Store) -> Store:
+    """A store holding the small planted scenario (see unmask.synth.planted)."""
+    return build_planted(store)

@@ -249,5 +249,19 @@ def eval_(
     )
 
 
+@app.command(name="export-parquet")
+def export_parquet(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to (re)write.", file_okay=False)],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write the canonical tables as Parquet (posts by platform and day) for `detect --engine spark`."""
+    from unmask.store.parquet import export_parquet as run_export
+
+    with errors_to_exit(), open_store(db) as store:
+        written = run_export(store, out_dir)
+    for path in written.values():
+        out.print(f"wrote {path}")
+
+
 def main() -> None:
     app()

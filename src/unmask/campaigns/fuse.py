@@ -32,15 +32,20 @@ class FusedGraph:
 def fuse(edges: pa.Table, *, min_actions: int = MIN_ACTIONS, resolution: float = 1.0) -> FusedGraph:
     """Sum the weights of edges that pass `min_actions` per signal; partition with Leiden (seeded)."""
     kept = edges.filter(pc.greater_equal(edges["actions"], min_actions))
-    grouped = kept.group_by(["a", "b"]).aggregate([("weight", "sum"), ("signal", "distinct")])
+    grouped = (
+        kept.group_by(["a", "b"])
+        .aggregate([("weight", "sum"), ("signal", "distinct")])
+        .sort_by([("a", "ascending"), ("b", "ascending")])
+    )
     a = grouped["a"].to_pylist()
     b = grouped["b"].to_pylist()
     accounts = sorted(set(a) | set(b))
     index = {acct: i for i, acct in enumerate(accounts)}
     graph = igraph.Graph(n=len(accounts), edges=[(index[x], index[y]) for x, y in zip(a, b, strict=True)])
     graph.vs["name"] = accounts
-    graph.es["weight"] = grouped["weight_sum"].to_pylist()
-    graph.es["signals"] = grouped["signal_distinct"].to_pylist()
+    # Rounded and sorted so that every engine (and every summation order) builds the same graph.
+    graph.es["weight"] = [round(w, 9) for w in grouped["weight_sum"].to_pylist()]
+    graph.es["signals"] = [sorted(s) for s in grouped["signal_distinct"].to_pylist()]
     if graph.ecount() == 0:
         return FusedGraph(graph, accounts, np.arange(len(accounts)))
     partition = leidenalg.find_partition(

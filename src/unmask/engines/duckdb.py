@@ -26,13 +26,14 @@ class DuckDBEngine:
         return self.ibis.create_table(name, expr, temp=True, overwrite=True)
 
     def map_batches(self, name: str, expr: ir.Table, fn: BatchFn, schema: pa.Schema) -> ir.Table:
-        self.store.con.execute(f"DROP TABLE IF EXISTS {name}")
-        reader = self.ibis.to_pyarrow_batches(expr, chunk_size=_BATCH_ROWS)
-        empty = self.ibis.create_table(name, schema=ibis.schema(schema), temp=True, overwrite=True)
-        for batch in reader:
+        # The input is fetched whole before writing: a DuckDB connection has one open result, so
+        # streaming it while inserting would cut the stream short.
+        source = self.ibis.to_pyarrow(expr)
+        result = self.ibis.create_table(name, schema=ibis.schema(schema), temp=True, overwrite=True)
+        for batch in source.to_batches(max_chunksize=_BATCH_ROWS):
             if batch.num_rows:
                 self.ibis.insert(name, pa.Table.from_batches([fn(batch)], schema=schema))
-        return empty
+        return result
 
     def to_arrow(self, expr: ir.Table) -> pa.Table:
         return self.ibis.to_pyarrow(expr)

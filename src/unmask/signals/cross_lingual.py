@@ -76,14 +76,13 @@ def cross_lingual_events(engine: Engine, signal: PairSignal) -> ir.Table:
     clusters = template_clusters(engine, signal.min_chars)
     posts = original_texts(engine, signal.min_chars).join(clusters, "text_norm")
     posts = posts.mutate(acct=account_key(posts), language=posts.lang.coalesce(posts.lang_detected, "und"))
+    per_language = posts.group_by(["cluster", "language"]).aggregate(n=_.count())
+    dominant = per_language.group_by("cluster").aggregate(language=_.language.argmax(_.n))
     sized = (
         posts.group_by("cluster")
-        .aggregate(
-            accounts=_.acct.nunique(),
-            language=_.language.mode(),
-            example=_.text.argmin(_.created_at),
-        )
+        .aggregate(accounts=_.acct.nunique(), example=_.text.argmin(_.created_at))
         .filter(_.accounts >= MIN_ACCOUNTS)
+        .join(dominant, "cluster")
         .order_by([_.accounts.desc(), _.cluster])
         .limit(MAX_CLUSTERS)
     )
