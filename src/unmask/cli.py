@@ -263,5 +263,58 @@ def export_parquet(
         out.print(f"wrote {path}")
 
 
+@app.command()
+def lint(
+    page: Annotated[Path, typer.Argument(help="A DISARM incident page (Markdown).", dir_okay=False)],
+    db: Annotated[
+        Path | None, typer.Option("--db", help="Also check evidence against this store's campaign posts.")
+    ] = None,
+) -> None:
+    """Check an incident page: empty fields, unknown techniques, borrowed evidence, dates, archive links."""
+    from unmask.documents.lint import format_findings, lint_file
+
+    with errors_to_exit():
+        evidence = None
+        if db is not None:
+            from unmask.documents.evidence import known_evidence
+
+            with open_store(db, read_only=True) as store:
+                evidence = known_evidence(store)
+        findings = lint_file(page, known_evidence=evidence)
+    if findings:
+        out.print(format_findings(page, findings), end="", markup=False)
+        raise typer.Exit(1)
+
+
+disarm_app = typer.Typer(help="The DISARM framework catalogue.", no_args_is_help=True)
+app.add_typer(disarm_app, name="disarm")
+
+
+@disarm_app.command("sync")
+def disarm_sync(
+    dest: Annotated[
+        Path | None, typer.Option("--dest", help="Folder for the bundle (default: user data).")
+    ] = None,
+) -> None:
+    """Download the current DISARM STIX bundle from the DISARM Foundation's repository."""
+    from unmask.documents.sync import sync_catalogue
+
+    with errors_to_exit():
+        catalogue = sync_catalogue(dest)
+    out.print(f"{catalogue.version}: {len(catalogue)} techniques", markup=False)
+
+
+@disarm_app.command("show")
+def disarm_show(
+    identifier: Annotated[str, typer.Argument(help="A technique (T0097.111) or incident (I00093).")],
+) -> None:
+    """Print a DISARM technique, or a known incident's page rendered from DISARM's data."""
+    from unmask.documents.catalogue import load_catalogue
+    from unmask.documents.disarm_data import show
+
+    with errors_to_exit():
+        out.print(show(identifier, catalogue=load_catalogue()), markup=False)
+
+
 def main() -> None:
     app()

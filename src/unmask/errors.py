@@ -19,3 +19,7 @@ class StoreError(UnmaskError, RuntimeError):
 
 class NotFoundError(UnmaskError, LookupError):
     """A campaign, account or page asked for by id does not exist."""
+
+
+class NetworkError(UnmaskError, OSError):
+    """Something had to be fetched over the network and could not be (offline, server error, timeout)."""

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from unmask.documents.catalogue import SYNCED_BUNDLE_NAME, default_sync_path, load_catalogue
-from unmask.documents.sync import SyncError, sync_catalogue
-from unmask.errors import InputError, UnmaskError
+from unmask.documents.sync import sync_catalogue
+from unmask.errors import InputError, NetworkError, UnmaskError
 
 
 def unreachable_url() -> str:
@@ -38,7 +38,7 @@ def test_sync_defaults_to_the_user_data_dir(stix_path: Path, no_configured_sourc
 def test_no_network_is_a_clear_error_and_keeps_the_old_bundle(tmp_path: Path) -> None:
     old = tmp_path / SYNCED_BUNDLE_NAME
     old.write_text("previous bundle", encoding="utf-8")
-    with pytest.raises(SyncError, match="cannot download the DISARM STIX bundle") as caught:
+    with pytest.raises(NetworkError, match="cannot download the DISARM STIX bundle") as caught:
         sync_catalogue(tmp_path, url=unreachable_url(), timeout=5)
     assert isinstance(caught.value, UnmaskError)
     assert old.read_text(encoding="utf-8") == "previous bundle"

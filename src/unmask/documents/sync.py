@@ -20,7 +20,7 @@ from unmask.documents.catalogue import (
     catalogue_from_bundle,
     default_sync_path,
 )
-from unmask.errors import InputError, UnmaskError
+from unmask.errors import InputError, NetworkError
 
 DISARM_STIX_URL = (
     "https://raw.githubusercontent.com/DISARMFoundation/DISARMframeworks/main/"
@@ -28,16 +28,12 @@ DISARM_STIX_URL = (
 )
 
 
-class SyncError(UnmaskError, OSError):
-    """The DISARM bundle could not be downloaded (no network, server error, timeout)."""
-
-
 def sync_catalogue(
     dest: str | Path | None = None, *, url: str = DISARM_STIX_URL, timeout: float = 30.0
 ) -> Catalogue:
     """Download the bundle into directory `dest` (default: the user data dir) and return its catalogue.
 
-    Raises SyncError when the download fails and InputError when what arrives is not a DISARM bundle;
+    Raises NetworkError when the download fails and InputError when what arrives is not a DISARM bundle;
     in both cases an earlier synced bundle is left as it was.
     """
     target = Path(dest) / SYNCED_BUNDLE_NAME if dest is not None else default_sync_path()
@@ -45,7 +41,7 @@ def sync_catalogue(
         with urllib.request.urlopen(url, timeout=timeout) as response:
             payload = response.read()
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise SyncError(f"cannot download the DISARM STIX bundle from {url}: {exc}") from exc
+        raise NetworkError(f"cannot download the DISARM STIX bundle from {url}: {exc}") from exc
     try:
         bundle = json.loads(payload)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
