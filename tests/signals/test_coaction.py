@@ -57,7 +57,10 @@ def test_pairs_equal_brute_force_when_neighbours_cover_the_key(tmp_path_factory,
         )
     got = set(
         zip(
-            pairs["a"].to_pylist(), pairs["b"].to_pylist(), pairs["post_a"].to_pylist(), pairs["post_b"].to_pylist(),
+            pairs["a"].to_pylist(),
+            pairs["b"].to_pylist(),
+            pairs["post_a"].to_pylist(),
+            pairs["post_b"].to_pylist(),
             strict=True,
         )
     )
@@ -74,7 +77,10 @@ def test_neighbours_bound_the_pairs_per_event(store: Store) -> None:
 
 def test_popular_keys_weigh_less_and_edges_count_co_actions(store: Store) -> None:
     rows = [("a", "rare", 0), ("b", "rare", 30), ("a", "rare2", 1000), ("b", "rare2", 1010)]
-    rows += [(f"fan{i}", "popular", 5000 + i) for i in range(20)] + [("a", "popular", 5000), ("b", "popular", 5001)]
+    rows += [(f"fan{i}", "popular", 5000 + i) for i in range(20)] + [
+        ("a", "popular", 5000),
+        ("b", "popular", 5001),
+    ]
     engine = DuckDBEngine(store)
     pairs = co_action_pairs(_events(rows), window_s=60, neighbors=30, total_accounts=100)
     table = engine.to_arrow(pairs)

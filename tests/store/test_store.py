@@ -15,7 +15,9 @@ from unmask.store.schema import MIGRATIONS, SCHEMA_VERSION
 def test_new_store_is_at_current_version(tmp_path: Path) -> None:
     with open_store(tmp_path / "a.duckdb") as store:
         assert store.version() == SCHEMA_VERSION
-        tables = {r[0] for r in store.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        tables = {
+            r[0] for r in store.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
     assert {"posts", "accounts", "rejects", "sources", "campaigns", "campaign_accounts"} <= tables
 
 
