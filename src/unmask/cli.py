@@ -147,7 +147,7 @@ def synth(
             posts=posts,
             seed=seed,
             difficulty=difficulty,
-            progress=lambda n: progress.advance(task, n),
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
     if not quiet:
         out.print(summary)
@@ -314,6 +314,51 @@ def disarm_show(
 
     with errors_to_exit():
         out.print(show(identifier, catalogue=load_catalogue()), markup=False)
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        str, typer.Argument(metavar="FORMAT", help="stix, misp, gexf, graphml, csv, takedown, notices, …")
+    ],
+    out_path: Annotated[Path, typer.Option("--out", help="File to write, or a folder to write into.")],
+    db: DbOption = DEFAULT_DB,
+    campaign: Annotated[
+        str | None, typer.Option("--campaign", help="One campaign id (default: all).")
+    ] = None,
+) -> None:
+    """Export campaigns for sharing: STIX 2.1, MISP, Gephi, CSV, takedown lists, notices to targets."""
+    from unmask.documents.exports import export as run_export
+
+    with errors_to_exit(), open_store(db, read_only=True) as store:
+        result = run_export(store, fmt, campaign_id=campaign, out=out_path)
+    target = out_path / result.filename if out_path.is_dir() else out_path
+    out.print(f"wrote {target}", markup=False)
+
+
+@app.command()
+def report(
+    campaign_id: Annotated[str, typer.Argument(help="Campaign id, e.g. C001.")],
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[
+        str, typer.Option("--format", help="disarm (Markdown page) or html (self-contained).")
+    ] = "disarm",
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: standard output).")
+    ] = None,
+) -> None:
+    """A campaign's incident record: the DISARM page, or an HTML report with charts."""
+    from unmask.documents.exports import REPORT_FORMATS
+    from unmask.documents.exports import export as run_export
+
+    if fmt not in REPORT_FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(REPORT_FORMATS)}")
+    with errors_to_exit(), open_store(db, read_only=True) as store:
+        result = run_export(store, fmt, campaign_id=campaign_id, out=out_path)
+    if out_path is None:
+        typer.echo(result.data.decode("utf-8"), nl=False)
+    else:
+        out.print(f"wrote {out_path / result.filename if out_path.is_dir() else out_path}", markup=False)
 
 
 def main() -> None:
