@@ -12,6 +12,7 @@ import ibis
 import pyarrow as pa
 from ibis import _
 
+from unmask.campaigns.amplifiers import add_amplifiers
 from unmask.campaigns.fuse import MIN_ACTIONS, fuse
 from unmask.campaigns.results import write_results
 from unmask.campaigns.score import CampaignScore, score_communities
@@ -115,6 +116,8 @@ def run_detection(
     scores = score_communities(
         engine, fused, features, min_size=config.min_campaign_size, min_score=config.min_score
     )
+    step("amplifiers")
+    add_amplifiers(engine, scores)
     step("summaries")
     summaries = summarise_all(engine, scores)
     seconds["campaigns"] = time.perf_counter() - clock - seconds["signals"] - seconds["features"]
