@@ -54,6 +54,6 @@ def fuse(edges: pa.Table, *, min_actions: int = MIN_ACTIONS, resolution: float =
         weights="weight",
         resolution_parameter=resolution,
         seed=LEIDEN_SEED,
-        n_iterations=-1,
+        n_iterations=2,
     )
     return FusedGraph(graph, accounts, np.asarray(partition.membership))

@@ -24,7 +24,7 @@ class PairSignal:
     description: str
     events: EventsFn
     window_s: int = 3600
-    neighbors: int = 25
+    neighbors: int = 10
     min_chars: int = 25  # shortest folded text that text signals consider ("Thank you!" is not a template)
 
 

@@ -52,5 +52,5 @@ CO_HASHTAG = PairSignal(
 )
 CO_MEDIA = PairSignal("co_media", "the same media item (perceptual hash) within the window", co_media_events)
 CO_REPOST = PairSignal(
-    "co_repost", "the same post reposted within the window", co_repost_events, window_s=600
+    "co_repost", "the same post reposted within the window", co_repost_events, window_s=600, neighbors=10
 )
