@@ -1,0 +1,30 @@
+"""Search posts and accounts by substring (DuckDB ILIKE with a LIMIT: no extension to download)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from unmask.errors import InputError
+from unmask.web.auth import Role, SessionUser
+from unmask.web.deps import app_state, require
+from unmask.web.queries import MAX_QUERY, search
+
+router = APIRouter(tags=["search"], include_in_schema=False)
+
+
+@router.get("/search")
+def search_page(
+    request: Request,
+    q: str = Query("", max_length=MAX_QUERY),
+    _user: SessionUser = Depends(require(Role.VIEWER)),
+) -> Response:
+    state = app_state(request)
+    results, message = None, ""
+    if q.strip():
+        try:
+            with state.access.read() as store:
+                results = search(store, q)
+        except InputError as exc:
+            message = str(exc)
+    return state.renderer.page(request, "search.html", {"q": q, "results": results, "message": message})
