@@ -361,5 +361,45 @@ def report(
         out.print(f"wrote {out_path / result.filename if out_path.is_dir() else out_path}", markup=False)
 
 
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the analyst web app over the store (log in with a user from `unmask user add`)."""
+    from unmask.web import serve as run_serve
+
+    with errors_to_exit():
+        run_serve(db, host=host, port=port)
+
+
+user_app = typer.Typer(help="Users of the web app.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    role: Annotated[str, typer.Option("--role", help="viewer | analyst | admin")] = "viewer",
+    db: DbOption = DEFAULT_DB,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input (for scripts).")
+    ] = False,
+) -> None:
+    """Add a web-app user with a role; the password is hashed with argon2id."""
+    import sys
+
+    from unmask.web import add_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    with errors_to_exit():
+        add_user(db, name, role, password)
+    out.print(f"added {name} ({role})", markup=False)
+
+
 def main() -> None:
     app()
