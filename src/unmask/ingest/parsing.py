@@ -411,6 +411,18 @@ class _DocumentReader:
         return make_reject(record_no, None, reason, self.buf[self.pos : self.pos + RAW_LIMIT], detail)
 
 
+_BAD_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def raw_json_is_clean(raw: str) -> bool:
+    """True when no string decoded from this JSON text can hold NUL or non-UTF-8 bytes.
+
+    Checking the raw record once (no bad characters, no \\u0000 or surrogate escapes) lets readers
+    skip walking every string of every object, the costliest step of a JSON ingest.
+    """
+    return _BAD_CHARS.search(raw) is None and _BAD_ESCAPE.search(raw) is None
+
+
 def find_bad_string(value: object, path: str = "") -> tuple[str, str] | None:
     """(path, problem) of the first string in a JSON value that holds NUL or non-UTF-8 bytes."""
     if isinstance(value, str):

@@ -28,6 +28,7 @@ from unmask.ingest.parsing import (
     json_text,
     make_reject,
     optional_timestamp,
+    raw_json_is_clean,
     required,
 )
 from unmask.ingest.records import Account, Post, Record, Reject, RejectReason
@@ -52,27 +53,28 @@ class XApiV2Layout:
         return text[:1] in ("{", "[") and any(marker in text for marker in _MARKERS)
 
     def read(self, path: Path) -> Iterator[Record]:
-        seen = SeenAccounts()
+        seen = _FileState()
         for item in iter_json(path):
             if isinstance(item, Reject):
                 yield item
             else:
+                seen.clean = raw_json_is_clean(item.raw)
                 yield from self._value(item.value, item.record_no, seen)
 
-    def _value(self, value: object, record_no: int, seen: SeenAccounts) -> Iterator[Record]:
+    def _value(self, value: object, record_no: int, seen: _FileState) -> Iterator[Record]:
         if isinstance(value, list):  # a line holding an array of tweets or pages
             for i, element in enumerate(value):
                 yield from self._object(element, record_no, f"[{i}].", seen)
         else:
             yield from self._object(value, record_no, "", seen)
 
-    def _object(self, value: object, record_no: int, prefix: str, seen: SeenAccounts) -> Iterator[Record]:
+    def _object(self, value: object, record_no: int, prefix: str, seen: _FileState) -> Iterator[Record]:
         if isinstance(value, dict) and ("data" in value or "includes" in value):
             yield from self._page(value, record_no, seen)
         else:
             yield from self._tweet(value, record_no, prefix, _Page(), seen)
 
-    def _page(self, page: dict, record_no: int, seen: SeenAccounts) -> Iterator[Record]:
+    def _page(self, page: dict, record_no: int, seen: _FileState) -> Iterator[Record]:
         sections, problems = _sections(page, record_no)
         yield from problems
         lookups = _Page(
@@ -92,9 +94,9 @@ class XApiV2Layout:
             if _id_of(tweet) not in data_ids:
                 yield from self._tweet(tweet, record_no, f"includes.tweets[{i}].", lookups, seen)
 
-    def _user(self, user: object, record_no: int, prefix: str, seen: SeenAccounts) -> Iterator[Record]:
+    def _user(self, user: object, record_no: int, prefix: str, seen: _FileState) -> Iterator[Record]:
         try:
-            account = _account(self.platform, _checked(user), record_no)
+            account = _account(self.platform, _checked(user, seen.clean), record_no)
         except FieldError as exc:
             yield exc.reject(record_no, json_text(user), prefix)
             return
@@ -102,10 +104,10 @@ class XApiV2Layout:
             yield account
 
     def _tweet(
-        self, tweet: object, record_no: int, prefix: str, page: _Page, seen: SeenAccounts
+        self, tweet: object, record_no: int, prefix: str, page: _Page, seen: _FileState
     ) -> Iterator[Record]:
         try:
-            checked = _checked(tweet)
+            checked = _checked(tweet, seen.clean)
             post = _post(self.platform, checked, record_no, page)
         except FieldError as exc:
             yield exc.reject(record_no, json_text(tweet), prefix)
@@ -149,11 +151,17 @@ def _reject(record_no: int, field: str, value: object, detail: str) -> Reject:
     return make_reject(record_no, field, RejectReason.BAD_VALUE, json_text(value), f"{field}: {detail}")
 
 
-def _checked(value: object) -> dict:
-    """A tweet or user object whose strings are all storable."""
+class _FileState(SeenAccounts):
+    """Accounts seen so far in the file, and whether the current record's raw text is clean."""
+
+    clean: bool = False
+
+
+def _checked(value: object, clean: bool) -> dict:
+    """A tweet or user object whose strings are all storable (walked only when its raw record is not)."""
     if not isinstance(value, dict):
         raise FieldError(None, RejectReason.MALFORMED, f"expected an object, got {type(value).__name__}")
-    if found := find_bad_string(value):
+    if not clean and (found := find_bad_string(value)):
         path, problem = found
         raise FieldError(path, RejectReason.BAD_ENCODING, f"{path}: {problem}")
     return value
