@@ -11,7 +11,10 @@ itself so that no threshold needs tuning per data set:
 - breadth: the share of members tied to the community by two or more different signals (a petition
   copied in good faith ties people by one text and its link; an operation repeats itself everywhere).
 
-The campaign score is their mean; communities at or above `min_score` are campaigns. An account's
+Coordination without inauthenticity is not CIB (a petition copied in good faith, fans cheering their
+MP together): a community is a campaign only when its members carry strong flags significantly more
+often than the data set's accounts do — a one-sided binomial test against the base rate, p below
+MAX_INAUTHENTICITY_P — and its score, the mean of the three components, reaches `min_score`. An account's
 score is the campaign's, scaled by how firmly the account is tied in (its internal strength relative to
 the community's median). Accounts tied in at less than MIN_RELATIVE_STRENGTH of that median are not
 assigned to the campaign: one chance co-reply with a member should not put a bystander on a takedown
@@ -20,6 +23,7 @@ list.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from statistics import median
@@ -33,6 +37,7 @@ from unmask.engines.base import Engine
 from unmask.signals.base import account_key
 
 STRONG_FLAGS = ("creation_batch", "hijacked")
+MAX_INAUTHENTICITY_P = 1e-3
 MIN_RELATIVE_STRENGTH = 0.1
 
 
@@ -115,6 +120,23 @@ def _echo_by_community(engine: Engine, membership: dict[str, int]) -> dict[int, 
     }
 
 
+def binomial_tail(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p): how surprising k flagged members are at base rate p."""
+    if k <= 0:
+        return 1.0
+    if p <= 0.0:
+        return 0.0
+    if p >= 1.0:
+        return 1.0
+    log_p, log_q = math.log(p), math.log1p(-p)
+    terms = [
+        math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * log_p + (n - i) * log_q
+        for i in range(k, n + 1)
+    ]
+    top = max(terms)
+    return min(1.0, math.exp(top) * sum(math.exp(t - top) for t in terms))
+
+
 def score_communities(
     engine: Engine, fused: FusedGraph, features: pa.Table, *, min_size: int, min_score: float
 ) -> list[CampaignScore]:
@@ -144,9 +166,12 @@ def score_communities(
             "echo_chamber": round(inside_n / total_n, 4) if total_n else 0.0,
             "breadth": round(sum(1 for v in vertices if len(signals[v]) >= 2) / len(vertices), 4),
         }
+        flagged = sum(1 for n in names if flags.get(n, set()) & set(STRONG_FLAGS))
+        p_value = binomial_tail(flagged, len(names), base_rate)
         score = sum(components.values()) / len(components)
-        if score < min_score:
+        if score < min_score or p_value >= MAX_INAUTHENTICITY_P:
             continue
+        components["inauthenticity_p"] = float(f"{p_value:.3g}")
         typical = median(strength[v] for v in inside) or 1.0
         members = [
             AccountScore(
