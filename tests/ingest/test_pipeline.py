@@ -1,0 +1,92 @@
+"""Ingest into the store: one transaction per file, idempotent re-runs, the CLI's counts and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from unmask.cli import app
+from unmask.ingest.pipeline import ingest_paths
+from unmask.store import Store, open_store
+
+runner = CliRunner()
+
+QUT_HEADER = "message_id,user_id,username,repost_id,reply_id,message,timestamp,urls\n"
+QUT_ROWS = [
+    "1,u1,alice,,,Hello Canada,1693526400,https://example.org/a\n",
+    "2,u2,bob,1,,RT Hello Canada,1693526460,\n",
+    "3,u1,alice,,2,@bob thanks,1693526520,https://example.org/a https://example.org/b\n",
+]
+
+
+def write_qut(path: Path, rows: list[str]) -> Path:
+    path.write_text(QUT_HEADER + "".join(rows), encoding="utf-8")
+    return path
+
+
+def counts(store: Store) -> tuple[int, int, int]:
+    con = store.con
+    return tuple(
+        con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("posts", "accounts", "rejects")
+    )
+
+
+def test_reingest_adds_nothing(store: Store, tmp_path: Path) -> None:
+    path = write_qut(tmp_path / "a.csv", [*QUT_ROWS, "4,u3,carol,,,bad time,yesterday,\n"])
+    first = ingest_paths(store, [path])
+    assert counts(store) == (3, 2, 1)
+    assert first.posts_new == 3 and first.rejects == {"bad_timestamp": 1}
+    again = ingest_paths(store, [path])
+    assert again.files[0].skipped_as == str(path)
+    assert counts(store) == (3, 2, 1)
+
+
+def test_same_posts_in_another_file_are_not_duplicated(store: Store, tmp_path: Path) -> None:
+    ingest_paths(store, [write_qut(tmp_path / "a.csv", QUT_ROWS)])
+    report = ingest_paths(
+        store, [write_qut(tmp_path / "b.csv", [*QUT_ROWS[1:], "5,u4,dan,,,New post,1693526600,\n"])]
+    )
+    assert report.posts_read == 3 and report.posts_new == 1
+    assert counts(store)[0] == 4
+
+
+def test_timestamps_are_utc_and_accounts_get_first_and_last_seen(store: Store, tmp_path: Path) -> None:
+    ingest_paths(store, [write_qut(tmp_path / "a.csv", QUT_ROWS)])
+    first, last = store.con.execute(
+        "SELECT first_seen, last_seen FROM accounts WHERE account_id = 'u1'"
+    ).fetchone()
+    assert first.isoformat() == "2023-09-01T00:00:00" and last.isoformat() == "2023-09-01T00:02:00"
+
+
+def test_a_failed_file_leaves_nothing_behind(store: Store, tmp_path: Path) -> None:
+    report = ingest_paths(store, [tmp_path / "missing.csv", write_qut(tmp_path / "a.csv", QUT_ROWS)])
+    assert report.files[0].error and "missing.csv" in report.files[0].error
+    assert counts(store)[0] == 3
+    assert store.con.execute("SELECT count(*) FROM sources").fetchone()[0] == 1
+
+
+def test_cli_reports_rejects_and_stats_json(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    path = write_qut(tmp_path / "a.csv", [*QUT_ROWS, "4,u3,carol,,,bad time,yesterday,\n"])
+    result = runner.invoke(app, ["ingest", str(path), "--db", str(db), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "bad_timestamp" in result.output
+    stats = json.loads(runner.invoke(app, ["stats", "--db", str(db), "--json"]).stdout)
+    assert stats == {"accounts": {"x": 2}, "posts": {"x": 3}, "rejects": {"bad_timestamp": 1}}
+
+
+def test_cli_exits_non_zero_only_when_nothing_could_be_read(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(b"\x00\x01 not an export")
+    assert runner.invoke(app, ["ingest", str(junk), "--db", str(db)]).exit_code == 1
+    only_bad = write_qut(tmp_path / "bad.csv", ["9,u9,x,,,t,never,\n"])
+    assert (
+        runner.invoke(app, ["ingest", str(only_bad), "--db", str(db), "--format", "qut_csv"]).exit_code == 1
+    )
+    good = write_qut(tmp_path / "good.csv", QUT_ROWS)
+    assert runner.invoke(app, ["ingest", str(junk), str(good), "--db", str(db)]).exit_code == 0
+    with open_store(db) as store:
+        assert counts(store)[0] == 3
