@@ -48,7 +48,9 @@ def f1(flagged: set[str], positives: set[str]) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def run_peer(tool: Path, scenario: Path, timeout: int) -> list[tuple[str, int, float, float, float, float, float]]:
+def run_peer(
+    tool: Path, scenario: Path, timeout: int
+) -> list[tuple[str, int, float, float, float, float, float]]:
     db = OUT / f"peer-{scenario.name}.db"
     db.unlink(missing_ok=True)
     prep = run_measured([str(tool), str(db), "preprocess", "--format", "csv", str(scenario / "qut.csv")])
@@ -56,7 +58,16 @@ def run_peer(tool: Path, scenario: Path, timeout: int) -> list[tuple[str, int, f
     results = []
     for network in PEER_NETWORKS:
         out = OUT / f"peer-{scenario.name}-{network}.csv"
-        args = [str(tool), str(db), "compute", network, "--time_window", str(WINDOW), "--output_file", str(out)]
+        args = [
+            str(tool),
+            str(db),
+            "compute",
+            network,
+            "--time_window",
+            str(WINDOW),
+            "--output_file",
+            str(out),
+        ]
         try:
             measured = run_measured(["timeout", str(timeout), *args])
         except RuntimeError:
@@ -64,9 +75,13 @@ def run_peer(tool: Path, scenario: Path, timeout: int) -> list[tuple[str, int, f
             continue
         edges = list(csv.reader(out.open()))
         for min_weight in (1, 2, 3):
-            flagged = {acct for row in edges for acct in row[:2] if len(row) >= 3 and float(row[2]) >= min_weight}
+            flagged = {
+                acct for row in edges for acct in row[:2] if len(row) >= 3 and float(row[2]) >= min_weight
+            }
             p, r, f = f1(flagged, positives)
-            results.append((network, min_weight, measured.seconds + prep.seconds, measured.peak_rss_mb, p, r, f))
+            results.append(
+                (network, min_weight, measured.seconds + prep.seconds, measured.peak_rss_mb, p, r, f)
+            )
     return results
 
 
@@ -87,7 +102,9 @@ def main() -> None:
         ingest = run_measured(unmask("ingest", str(scenario / "x_api_v2.jsonl"), "--db", str(db), "--quiet"))
         detect = run_measured(unmask("detect", "--db", str(db), "--quiet"))
         scores = json.loads(
-            run_measured(unmask("eval", "--truth", str(scenario / "truth.csv"), "--db", str(db), "--json")).stdout
+            run_measured(
+                unmask("eval", "--truth", str(scenario / "truth.csv"), "--db", str(db), "--json")
+            ).stdout
         )
         lines.append(
             f"| {size:,} | unmask (all signals) | {detect.seconds:.1f} | {detect.peak_rss_mb:,.0f} | "

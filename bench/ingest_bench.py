@@ -31,10 +31,14 @@ def main() -> None:
         for layout in args.layouts.split(","):
             db = OUT / f"ingest-{layout}-{size}.duckdb"
             db.unlink(missing_ok=True)
-            measured = run_measured(unmask("ingest", str(scenario / FILES[layout]), "--db", str(db), "--quiet"))
+            measured = run_measured(
+                unmask("ingest", str(scenario / FILES[layout]), "--db", str(db), "--quiet")
+            )
             stats = json.loads(run_measured(unmask("stats", "--db", str(db), "--json")).stdout)
             posts = sum(stats["posts"].values())
-            rows.append((size, layout, posts, measured.seconds, posts / measured.seconds, measured.peak_rss_mb))
+            rows.append(
+                (size, layout, posts, measured.seconds, posts / measured.seconds, measured.peak_rss_mb)
+            )
             print(f"{layout} {size:,}: {posts:,} posts in {measured.seconds:.1f} s", flush=True)
             db.unlink(missing_ok=True)
     print(f"\n### Ingest ({today()}, {machine()})\n")

@@ -29,7 +29,8 @@ def test_store_written_by_version_1_is_migrated(tmp_path: Path) -> None:
         con.execute(statement)
     con.execute("INSERT INTO schema_version VALUES (1)")
     con.execute(
-        "INSERT INTO posts (platform, post_id, account_id, created_at) VALUES ('x', '1', 'a', '2023-09-01 10:00')"
+        "INSERT INTO posts (platform, post_id, account_id, created_at) "
+        "VALUES ('x', '1', 'a', '2023-09-01 10:00')"
     )
     con.close()
     with pytest.raises(StoreError, match="schema version 1"):

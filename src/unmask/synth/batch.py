@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from unmask.synth.config import DAY
+
+if TYPE_CHECKING:
+    from unmask.synth.accounts import Population
+    from unmask.synth.ids import TweetIdMint
 
 ORIGINAL, REPLY, RETWEET, QUOTE = 0, 1, 2, 3
 
@@ -139,6 +144,28 @@ class Pending:
 
     def pop(self, day_start: int) -> PostBatch:
         return PostBatch.concat(self._days.pop((day_start - self._origin) // DAY, []))
+
+
+def original_posts(
+    mint: TweetIdMint,
+    pop: Population,
+    rng: np.random.Generator,
+    *,
+    t: np.ndarray,
+    author: np.ndarray,
+    lang: np.ndarray,
+    **columns: Any,
+) -> PostBatch:
+    """Original posts (not reactions): ids minted in time order, a client drawn for each author."""
+    return PostBatch.build(
+        post_id=mint.mint(t),
+        t=t,
+        author=author,
+        kind=ORIGINAL,
+        lang=lang,
+        client=pop.post_clients(author, rng),
+        **columns,
+    )
 
 
 def place(texts: list[str], rows: np.ndarray, values: list[str]) -> None:

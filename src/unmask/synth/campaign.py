@@ -11,7 +11,16 @@ from __future__ import annotations
 import numpy as np
 
 from unmask.synth.accounts import CRITIC_NAME, POLITICIAN, Population
-from unmask.synth.batch import ORIGINAL, REPLY, RETWEET, PostBatch, place, reaction_batch, retweet_texts
+from unmask.synth.batch import (
+    ORIGINAL,
+    REPLY,
+    RETWEET,
+    PostBatch,
+    original_posts,
+    place,
+    reaction_batch,
+    retweet_texts,
+)
 from unmask.synth.campaign_texts import CampaignTexts
 from unmask.synth.clock import CAMPAIGN_HOURS, campaign_day_factor, politician_day_factor, times_in_day
 from unmask.synth.config import DAY, HAWAII_START, MAX_DELAY, WINDOW_END, WINDOW_START, Plan
@@ -133,13 +142,13 @@ class CampaignActivity:
         handles = pop.handles.take(pop.politicians[targets]).to_pylist()
         bodies = self._accusations(lang[accuse], targets)
         place(text, accuse, [f"@{h} {s}" for h, s in zip(handles, bodies, strict=True)])
-        return PostBatch.build(
-            post_id=self._mint.mint(t),
+        return original_posts(
+            self._mint,
+            pop,
+            rng,
             t=t,
             author=author,
-            kind=ORIGINAL,
             lang=lang,
-            client=pop.post_clients(author, rng),
             text=text,
             url=url,
             mention=mention,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from unmask.synth.accounts import Population
-from unmask.synth.batch import ORIGINAL, PostBatch
+from unmask.synth.batch import PostBatch, original_posts
 from unmask.synth.config import DAY
 from unmask.synth.ids import TweetIdMint
 from unmask.synth.texts import OrganicTexts
@@ -37,13 +37,13 @@ class EarlierLives:
         author = who[rows]
         t = lo[rows] + (rng.random(len(rows)) * (hi - lo)[rows]).astype(np.int64)
         lang = pop.hist_lang[author]
-        return PostBatch.build(
-            post_id=self._mint.mint(t),
+        return original_posts(
+            self._mint,
+            pop,
+            rng,
             t=t,
             author=author,
-            kind=ORIGINAL,
             lang=lang,
-            client=pop.post_clients(author, rng),
             text=self._texts.history(lang, pop.hist_topic[author]),
             media=rng.random(len(author)) < 0.2,
         )

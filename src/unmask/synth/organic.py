@@ -17,6 +17,7 @@ from unmask.synth.batch import (
     REPLY,
     RETWEET,
     PostBatch,
+    original_posts,
     place,
     reaction_batch,
     retweet_texts,
@@ -154,13 +155,13 @@ class OrganicActivity:
         media = np.zeros(n, bool)
         media[everyday] = rng.random(len(everyday)) < 0.3
         media[opinion] = rng.random(len(opinion)) < 0.08
-        return PostBatch.build(
-            post_id=self._mint.mint(t),
+        return original_posts(
+            self._mint,
+            pop,
+            rng,
             t=t,
             author=author,
-            kind=ORIGINAL,
             lang=lang,
-            client=pop.post_clients(author, rng),
             text=text,
             url=url,
             media=media,
@@ -174,13 +175,13 @@ class OrganicActivity:
             return PostBatch.empty()
         t = times_in_day(rng, day_start, len(author), POLITICIAN_HOURS)
         lang = pop.post_langs(author, rng)
-        return PostBatch.build(
-            post_id=self._mint.mint(t),
+        return original_posts(
+            self._mint,
+            pop,
+            rng,
             t=t,
             author=author,
-            kind=ORIGINAL,
             lang=lang,
-            client=pop.post_clients(author, rng),
             text=self._texts.politician(lang),
             media=rng.random(len(author)) < 0.35,
         )
