@@ -8,6 +8,8 @@ after edges are thresholded (see docs in bench/RESULTS.md for where that line is
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,11 +27,17 @@ CANONICAL = {"posts": list(POST_COLUMNS), "accounts": list(ACCOUNT_COLUMNS)}
 
 
 def spark_session(master: str = "local[*]") -> SparkSession:
-    """A session with UTC time, few shuffle partitions for local runs, and no UI."""
+    """A session with UTC time, few shuffle partitions for local runs, and no UI.
+
+    Python workers run this very interpreter (the one with unmask installed), not whatever `python3`
+    comes first on PATH.
+    """
     from pyspark.sql import SparkSession
 
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     return (
         SparkSession.builder.master(master)
+        .config("spark.pyspark.python", os.environ["PYSPARK_PYTHON"])
         .appName("unmask")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "4" if master.startswith("local") else "200")
