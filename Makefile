@@ -17,23 +17,32 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+DB := $(DEMO)/unmask.duckdb
+
 demo: install
-	$(BIN)/unmask synth --out $(DEMO)/sample --posts $(POSTS) --seed 7
-	rm -f $(DEMO)/unmask.duckdb
-	$(BIN)/unmask ingest $(DEMO)/sample/x_api_v2.jsonl --db $(DEMO)/unmask.duckdb
-	$(BIN)/unmask stats --db $(DEMO)/unmask.duckdb
+	$(BIN)/unmask synth --out $(DEMO)/sample --posts $(POSTS) --seed 7 --quiet
+	rm -f $(DB)
+	$(BIN)/unmask ingest $(DEMO)/sample/x_api_v2.jsonl --db $(DB)
+	$(BIN)/unmask stats --db $(DB)
+	$(BIN)/unmask detect --db $(DB) --out $(DEMO)/results
+	$(BIN)/unmask eval --truth $(DEMO)/sample/truth.csv --db $(DB)
+	$(BIN)/unmask report C001 --db $(DB) --format disarm --out $(DEMO)/results/C001.md
+	$(BIN)/unmask report C001 --db $(DB) --format html --out $(DEMO)/results/C001.html
+	$(BIN)/unmask export stix --db $(DB) --campaign C001 --out $(DEMO)/results/C001.stix.json
+	$(BIN)/unmask lint $(DEMO)/results/C001.md --db $(DB) || true
+	@echo "Explore it: $(BIN)/unmask user add you --role analyst --db $(DB) && $(BIN)/unmask serve --db $(DB)"
 
 test: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
 
 format: install
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
 
 bench: install
 	$(PY) bench/ingest_bench.py
