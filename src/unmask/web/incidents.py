@@ -24,8 +24,9 @@ from unmask.documents import build
 from unmask.documents.catalogue import Catalogue, load_catalogue
 from unmask.documents.disarm_data import find_csv_dir, load_known_incidents
 from unmask.documents.disarm_page import parse_page, render
+from unmask.documents.evidence import known_evidence
 from unmask.documents.incident import Incident, IncidentTechnique, Reference, TechniqueStatus
-from unmask.documents.lint import KnownEvidence, lint_page
+from unmask.documents.lint import lint_page
 from unmask.errors import InputError
 from unmask.store import Store
 from unmask.web.audit import audit
@@ -41,7 +42,6 @@ TEXT_FIELDS = (
     "date_added",
 )
 REFERENCE_FIELDS = ("url", "title", "publication_date", "authors", "organisation", "archive_url")
-KNOWN_TEXTS_MAX = 2000
 DRAFT_PREFIX = "draft-"
 MAX_FIELD = 20000
 
@@ -157,29 +157,13 @@ def incident_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str,
     return changes
 
 
-def known_evidence(store: Store, data: build.CampaignData) -> KnownEvidence:
-    """The campaign's own material: what a technique's evidence may cite (its posts by id, platform:id
-    or link, its accounts by key or link) and quote (its posts' texts)."""
-    rows = store.con.execute(
-        """SELECT p.platform, p.post_id, p.text FROM posts p
-           JOIN campaign_accounts c ON c.platform = p.platform AND c.account_id = p.account_id
-           WHERE c.campaign_id = ? ORDER BY p.created_at, p.post_id""",
-        [data.campaign_id],
-    ).fetchall()
-    ids = {ref for member in data.members for ref in (member.acct, member.ref)}
-    for platform, post_id, _ in rows:
-        ids.update((post_id, f"{platform}:{post_id}", build.post_url(platform, post_id)))
-    texts = tuple(text for _, _, text in rows[:KNOWN_TEXTS_MAX] if text)
-    return KnownEvidence(texts=texts, ids=frozenset(ids - {""}))
-
-
 def lint_incident(store: Store, campaign_id: str, incident: Incident) -> list[dict[str, Any]]:
     """The linter's findings on the rendered record, each tied to the part of the form it concerns."""
     page = render(incident, catalogue=catalogue())
     findings = lint_page(
         page,
         catalogue=catalogue(),
-        known_evidence=known_evidence(store, build.load_campaign(store, campaign_id)),
+        known_evidence=known_evidence(store, campaign_id),
         incident_data=known_incidents(),
     )
     parsed = parse_page(page)
