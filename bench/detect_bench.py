@@ -5,8 +5,9 @@
 For each size: `unmask synth` (kept under bench/out/), `unmask ingest` of the X API v2 layout,
 `unmask detect` timed as a child process (peak RSS from wait4), `unmask eval` against truth.csv.
 The peer (PyPI coordination-network-toolkit==1.5.2, installed into its own venv under bench/out/)
-preprocesses the same scenario's 8-column CSV and computes each of its networks with a 60-s window;
-an account counts as flagged by a network when it has an edge of at least the minimum weight. The
+preprocesses the same scenario's 8-column CSV and computes each of its networks with a 60-s window
+(its time includes the preprocessing); an account counts as flagged by a network when it has an
+edge (loops excluded) of at least the minimum weight. The
 table reports the peer's best network (highest F1) next to unmask. Paste the output into RESULTS.md.
 """
 
@@ -19,6 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import networkx
 from common import OUT, machine, run_measured, today, unmask
 
 PEER_VERSION = "coordination-network-toolkit==1.5.2"
@@ -57,7 +59,7 @@ def run_peer(
     _all, positives = truth_sets(scenario / "truth.csv")
     results = []
     for network in PEER_NETWORKS:
-        out = OUT / f"peer-{scenario.name}-{network}.csv"
+        out = OUT / f"peer-{scenario.name}-{network}.graphml"  # 1.5.2's CSV writer fails; GraphML works
         args = [
             str(tool),
             str(db),
@@ -73,11 +75,10 @@ def run_peer(
         except RuntimeError:
             results.append((network, 0, float(timeout), 0.0, 0.0, 0.0, 0.0))
             continue
-        edges = list(csv.reader(out.open()))
+        graph = networkx.read_graphml(out)
+        edges = [(u, v, float(d.get("weight", 1))) for u, v, d in graph.edges(data=True) if u != v]
         for min_weight in (1, 2, 3):
-            flagged = {
-                acct for row in edges for acct in row[:2] if len(row) >= 3 and float(row[2]) >= min_weight
-            }
+            flagged = {acct for u, v, w in edges if w >= min_weight for acct in (u, v)}
             p, r, f = f1(flagged, positives)
             results.append(
                 (network, min_weight, measured.seconds + prep.seconds, measured.peak_rss_mb, p, r, f)

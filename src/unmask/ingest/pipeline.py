@@ -15,6 +15,8 @@ from unmask.ingest.registry import resolve_layout
 from unmask.ingest.writer import FileCounts, StagingWriter
 from unmask.store import Store
 
+INGEST_MEMORY_LIMIT = "512MB"
+
 
 @dataclass
 class FileResult:
@@ -141,7 +143,12 @@ def ingest_paths(
     on_file: Callable[[Path], None] | None = None,
     on_batch: Callable[[int], None] | None = None,
 ) -> IngestReport:
-    """Ingest every path (directories expanded); one failing file never stops the others."""
+    """Ingest every path (directories expanded); one failing file never stops the others.
+
+    DuckDB's memory is capped at INGEST_MEMORY_LIMIT while ingesting: staging tables spill to disk
+    beside the store instead of growing with the file.
+    """
+    store.con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
     report = IngestReport()
     for path in expand_paths(Path(p) for p in paths):
         if on_file:
