@@ -15,9 +15,6 @@ from unmask.ingest.registry import resolve_layout
 from unmask.ingest.writer import FileCounts, StagingWriter
 from unmask.store import Store
 
-INGEST_MEMORY_LIMIT = "512MB"
-
-
 @dataclass
 class FileResult:
     """The outcome for one input path: counts, or why it was skipped or failed."""
@@ -145,10 +142,10 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest every path (directories expanded); one failing file never stops the others.
 
-    DuckDB's memory is capped at INGEST_MEMORY_LIMIT while ingesting: staging tables spill to disk
-    beside the store instead of growing with the file.
+    Insertion order is not preserved (rows carry their source file and record number instead), which
+    lets DuckDB stream and spill the large staging merges.
     """
-    store.con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
+    store.con.execute("SET preserve_insertion_order = false")
     report = IngestReport()
     for path in expand_paths(Path(p) for p in paths):
         if on_file:
