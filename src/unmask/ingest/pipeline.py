@@ -15,6 +15,7 @@ from unmask.ingest.registry import resolve_layout
 from unmask.ingest.writer import FileCounts, StagingWriter
 from unmask.store import Store
 
+
 @dataclass
 class FileResult:
     """The outcome for one input path: counts, or why it was skipped or failed."""
