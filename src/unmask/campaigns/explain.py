@@ -64,19 +64,29 @@ def explain(store: Store, account: str) -> Explanation:
            FROM signal_edges WHERE a = ? OR b = ? ORDER BY weight DESC, signal, other LIMIT ?""",
         [acct, acct, acct, EDGES_SHOWN],
     ).fetchall()
+    pairs_by_edge: dict[tuple[str, str, str], list[tuple]] = {}
+    if edges:
+        # One pass over the evidence of all shown edges, joined to the posts once (not once per edge).
+        keys = [(signal, *sorted((acct, other))) for signal, other, _w, _n in edges]
+        rows = con.execute(
+            """WITH wanted AS (SELECT * FROM (SELECT unnest(?) AS signal, unnest(?) AS a, unnest(?) AS b)),
+                    ev AS (SELECT e.* FROM evidence e SEMI JOIN wanted w USING (signal, a, b)),
+                    ids AS (SELECT post_a AS post_id FROM ev UNION SELECT post_b FROM ev),
+                    texts AS (SELECT platform, post_id, text FROM posts SEMI JOIN ids USING (post_id))
+               SELECT ev.signal, ev.a, ev.b, ev.key, ev.post_a, ev.ts_a, pa.text, ev.post_b, ev.ts_b, pb.text
+               FROM ev
+               LEFT JOIN texts pa ON pa.platform = split_part(ev.a, ':', 1) AND pa.post_id = ev.post_a
+               LEFT JOIN texts pb ON pb.platform = split_part(ev.b, ':', 1) AND pb.post_id = ev.post_b
+               ORDER BY ev.ts_a, ev.post_a""",
+            [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]],
+        ).fetchall()
+        for signal, a, b, *pair in rows:
+            pairs_by_edge.setdefault((signal, a, b), []).append(tuple(pair))
     for signal, other, weight, actions in edges:
         a, b = sorted((acct, other))
-        pairs = con.execute(
-            """SELECT e.key, e.post_a, e.ts_a, pa.text, e.post_b, e.ts_b, pb.text
-               FROM evidence e
-               LEFT JOIN posts pa ON pa.platform = split_part(e.a, ':', 1) AND pa.post_id = e.post_a
-               LEFT JOIN posts pb ON pb.platform = split_part(e.b, ':', 1) AND pb.post_id = e.post_b
-               WHERE e.signal = ? AND e.a = ? AND e.b = ? ORDER BY e.ts_a, e.post_a""",
-            [signal, a, b],
-        ).fetchall()
         mine_first = a == acct
         evidence = []
-        for key, post_a, ts_a, text_a, post_b, ts_b, text_b in pairs:
+        for key, post_a, ts_a, text_a, post_b, ts_b, text_b in pairs_by_edge.get((signal, a, b), []):
             own = (post_a, ts_a, text_a) if mine_first else (post_b, ts_b, text_b)
             theirs = (post_b, ts_b, text_b) if mine_first else (post_a, ts_a, text_a)
             evidence.append(
