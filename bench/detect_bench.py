@@ -91,6 +91,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000,10000000")
     parser.add_argument("--peer-timeout", type=int, default=1800)
     parser.add_argument("--no-peer", action="store_true")
+    parser.add_argument("--layout", default="x_api_v2.jsonl", help="which generated file unmask ingests")
     args = parser.parse_args()
     tool = None if args.no_peer else peer_venv()
     lines = []
@@ -100,7 +101,7 @@ def main() -> None:
             run_measured(unmask("synth", "--out", str(scenario), "--posts", str(size), "--quiet"))
         db = OUT / f"detect-{size}.duckdb"
         db.unlink(missing_ok=True)
-        ingest = run_measured(unmask("ingest", str(scenario / "x_api_v2.jsonl"), "--db", str(db), "--quiet"))
+        ingest = run_measured(unmask("ingest", str(scenario / args.layout), "--db", str(db), "--quiet"))
         detect = run_measured(unmask("detect", "--db", str(db), "--quiet"))
         scores = json.loads(
             run_measured(
@@ -111,7 +112,7 @@ def main() -> None:
             f"| {size:,} | unmask (all signals) | {detect.seconds:.1f} | {detect.peak_rss_mb:,.0f} | "
             f"{scores['precision']:.3f} | {scores['recall']:.3f} | {scores['f1']:.3f} |"
         )
-        print(lines[-1], f"(ingest {ingest.seconds:.1f} s)", flush=True)
+        print(lines[-1], f"(ingest {ingest.seconds:.1f} s, peak {ingest.peak_rss_mb:,.0f} MB)", flush=True)
         if tool:
             peer = run_peer(tool, scenario, args.peer_timeout)
             best = max(peer, key=lambda row: row[6])
