@@ -307,18 +307,26 @@ def _members(store: Store, campaign_id: str) -> tuple[Member, ...]:
 
 
 def _evidence(store: Store, campaign_id: str) -> tuple[EvidencePair, ...]:
+    # The posts are looked up by the ids the evidence names (a semi-join), not joined whole twice.
     rows = store.con.execute(
         _MEMBERS
-        + """SELECT e.signal, e.key,
-                  ma.platform, e.post_a, ma.account_id, e.ts_a,
+        + """, ev AS (
+                SELECT e.*, ma.platform AS platform_a, ma.account_id AS account_a,
+                       mb.platform AS platform_b, mb.account_id AS account_b
+                FROM evidence e JOIN m ma ON ma.acct = e.a JOIN m mb ON mb.acct = e.b
+            ), cited AS (
+                SELECT platform, post_id, text, text_norm FROM posts
+                SEMI JOIN (SELECT post_a AS post_id FROM ev UNION SELECT post_b FROM ev) USING (post_id)
+            )
+           SELECT ev.signal, ev.key,
+                  ev.platform_a, ev.post_a, ev.account_a, ev.ts_a,
                   coalesce(pa.text, ''), coalesce(pa.text_norm, ''),
-                  mb.platform, e.post_b, mb.account_id, e.ts_b,
+                  ev.platform_b, ev.post_b, ev.account_b, ev.ts_b,
                   coalesce(pb.text, ''), coalesce(pb.text_norm, '')
-           FROM evidence e
-           JOIN m ma ON ma.acct = e.a JOIN m mb ON mb.acct = e.b
-           LEFT JOIN posts pa ON pa.platform = ma.platform AND pa.post_id = e.post_a
-           LEFT JOIN posts pb ON pb.platform = mb.platform AND pb.post_id = e.post_b
-           ORDER BY e.signal, e.ts_a, e.post_a, e.post_b""",
+           FROM ev
+           LEFT JOIN cited pa ON pa.platform = ev.platform_a AND pa.post_id = ev.post_a
+           LEFT JOIN cited pb ON pb.platform = ev.platform_b AND pb.post_id = ev.post_b
+           ORDER BY ev.signal, ev.ts_a, ev.post_a, ev.post_b""",
         [campaign_id],
     ).fetchall()
     return tuple(EvidencePair(r[0], r[1] or "", PostRef(*r[2:8]), PostRef(*r[8:14])) for r in rows)

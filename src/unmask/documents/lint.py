@@ -23,7 +23,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 from unmask.documents.catalogue import Catalogue, load_catalogue
@@ -31,7 +30,7 @@ from unmask.documents.disarm_data import CSV_ENV, find_csv_dir, load_known_incid
 from unmask.documents.disarm_page import ParsedPage, parse_page
 from unmask.documents.incident import Incident, IncidentTechnique, TechniqueStatus
 from unmask.errors import InputError
-from unmask.text import fold
+from unmask.text import fold_many
 
 SHINGLE_WORDS = 8
 # Among DISARM's 129 incidents no description shares more than 14 runs (8 %) with another incident's
@@ -272,19 +271,24 @@ def _borrowed(
 def _evidence_index(incidents: Iterable[Incident]) -> dict[tuple[str, ...], set[tuple[str, str]]]:
     """Each run of words -> the (incident, "summary" or technique id) texts it occurs in."""
     index: dict[tuple[str, ...], set[tuple[str, str]]] = defaultdict(set)
-    for incident in incidents:
-        texts = [
+    sources = [
+        (incident.id, source, text)
+        for incident in incidents
+        for source, text in (
             ("summary", incident.summary),
             *((t.technique_id, t.description) for t in incident.techniques),
-        ]
-        for source, text in texts:
-            for shingle in _shingles(text):
-                index[shingle].add((incident.id, source))
+        )
+    ]
+    _prime_words([text for _id, _source, text in sources])
+    for incident_id, source, text in sources:
+        for shingle in _shingles(text):
+            index[shingle].add((incident_id, source))
     return index
 
 
 def _unsupported(page: ParsedPage, known_evidence: KnownEvidence) -> list[Finding]:
     """Evidence ids outside this incident's data, and techniques with no evidence from it at all."""
+    _prime_words(list(known_evidence.texts))
     own = set().union(*(_shingles(text) for text in known_evidence.texts))
     findings = []
     for line, technique in zip(page.technique_lines, page.incident.techniques, strict=True):
@@ -309,10 +313,27 @@ def _plain(text: str) -> str:
     return html.unescape(_TAG.sub(" ", text)).strip()
 
 
-@lru_cache(maxsize=4096)
+_WORDS_CACHE_SIZE = 8192
+_words_cache: dict[str, tuple[str, ...]] = {}
+
+
+def _prime_words(texts: list[str]) -> None:
+    """Fold every text not yet cached in one vectorised call (folding one at a time costs ~1 ms each)."""
+    missing = list(dict.fromkeys(t for t in texts if t not in _words_cache))
+    if not missing:
+        return
+    if len(_words_cache) + len(missing) > _WORDS_CACHE_SIZE:
+        _words_cache.clear()
+    for text, folded in zip(missing, fold_many([_plain(t) for t in missing]), strict=True):
+        _words_cache[text] = tuple(folded.split())
+
+
 def _words(text: str) -> tuple[str, ...]:
     """Folded words (unmask's one definition of "the same text"); cached: the corpus is re-read per page."""
-    return tuple(fold(_plain(text)).split())
+    words = _words_cache.get(text)
+    if words is None:  # not primed (or cleared by another request since): fold it alone
+        words = _words_cache[text] = tuple(fold_many([_plain(text)])[0].split())
+    return words
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
