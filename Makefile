@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 DEMO   ?= demo
 POSTS  ?= 100000
 
-.PHONY: install demo test lint format bench eval clean lock
+.PHONY: install demo test lint format bench clean lock
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -44,8 +44,11 @@ format: install
 	$(BIN)/ruff format src tests bench scripts
 	$(BIN)/ruff check --fix src tests bench scripts
 
+# The figures in bench/RESULTS.md (10M sizes: add --sizes …,10000000 by hand; see RESULTS.md first).
 bench: install
-	$(PY) bench/ingest_bench.py
+	$(PY) bench/ingest_bench.py --sizes 1000000
+	$(PY) bench/detect_bench.py --sizes 100000,1000000
+	$(PY) bench/web_bench.py --db bench/out/detect-1000000.duckdb
 
 # Regenerate the lock file from a fresh resolve of pyproject.toml (then run `make test`).
 lock:
