@@ -21,7 +21,6 @@ from unmask.campaigns.detect import detect
 from unmask.store import open_store
 from unmask.web import Role, Settings
 from unmask.web.auth import Passwords, insert_user
-from unmask.web.tables import ensure_tables
 
 PASSWORD = "correct horse battery"
 USERS = {"viewer": Role.VIEWER, "analyst": Role.ANALYST, "admin": Role.ADMIN, "target": Role.VIEWER}
@@ -105,7 +104,6 @@ def _plant_hostile(path: Path) -> Planted:
             summary["narratives"][0]["example"] = HOSTILE_SCRIPT
         summary["targets"][0]["handle"] = HOSTILE_HANDLE
         con.execute("UPDATE campaigns SET summary = ? WHERE campaign_id = ?", [json.dumps(summary), top])
-        ensure_tables(con)
         passwords = Passwords(CHEAP_HASH["hash_time_cost"], CHEAP_HASH["hash_memory_kib"])
         for name, role in USERS.items():
             insert_user(con, name, role, passwords.hash(PASSWORD))

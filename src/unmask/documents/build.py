@@ -31,14 +31,6 @@ from unmask.store import Store
 FOUND_VIA = "unmask coordination detection"
 NAMESPACE = uuid.UUID("5b0a0a8e-6d0b-4c39-9f3c-1f7e6b2f4d11")  # uuid5 namespace of unmask's exported ids
 INCIDENT_PREFIX = "U-"
-INCIDENTS_DDL = """CREATE TABLE IF NOT EXISTS incidents (
-    campaign_id VARCHAR PRIMARY KEY,
-    members_sha256 VARCHAR NOT NULL,
-    incident_json VARCHAR NOT NULL,
-    updated_at TIMESTAMP NOT NULL,
-    updated_by VARCHAR
-)"""
-
 # Public link patterns per platform; ids are percent-encoded, so hostile ids cannot change the link.
 _POST_URLS = {
     "x": "https://x.com/i/status/{id}",
@@ -444,11 +436,6 @@ def _day(timestamp: str | None) -> str:
 
 def saved_incident(store: Store, data: CampaignData) -> Incident | None:
     """The incident saved for this campaign, if any and if it still has the same accounts."""
-    exists = store.con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'incidents'"
-    ).fetchone()
-    if not exists or not exists[0]:
-        return None
     row = store.con.execute(
         "SELECT members_sha256, incident_json FROM incidents WHERE campaign_id = ?", [data.campaign_id]
     ).fetchone()
@@ -466,7 +453,6 @@ def saved_incident(store: Store, data: CampaignData) -> Incident | None:
 
 def save_incident(store: Store, data: CampaignData, incident: Incident, *, updated_by: str) -> None:
     """Save an (edited) incident for the campaign; later documents use it instead of a built one."""
-    store.con.execute(INCIDENTS_DDL)
     store.con.execute(
         "INSERT OR REPLACE INTO incidents VALUES (?, ?, ?, ?, ?)",
         [

@@ -111,6 +111,38 @@ MIGRATIONS: list[list[str]] = [
     campaign_id VARCHAR, platform VARCHAR, account_id VARCHAR, score DOUBLE, signals VARCHAR
 )""",
     ],
+    # v3: who may use the web app (users, sessions), what they changed (audit_log), and incident
+    # records an analyst edited and saved (used by every export instead of a freshly built one).
+    [
+        """CREATE TABLE IF NOT EXISTS users (
+    name VARCHAR PRIMARY KEY,
+    role VARCHAR NOT NULL,
+    password_hash VARCHAR NOT NULL,
+    disabled BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at TIMESTAMP NOT NULL
+)""",
+        """CREATE TABLE IF NOT EXISTS sessions (
+    token_sha256 VARCHAR PRIMARY KEY,
+    user_name VARCHAR NOT NULL,
+    csrf_token VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL
+)""",
+        """CREATE TABLE IF NOT EXISTS audit_log (
+    logged_at TIMESTAMP NOT NULL,
+    user_name VARCHAR,
+    action VARCHAR NOT NULL,
+    target VARCHAR,
+    detail VARCHAR
+)""",
+        """CREATE TABLE IF NOT EXISTS incidents (
+    campaign_id VARCHAR PRIMARY KEY,
+    members_sha256 VARCHAR NOT NULL,
+    incident_json VARCHAR NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    updated_by VARCHAR
+)""",
+    ],
 ]
 
 RESULT_TABLES = (

@@ -31,7 +31,6 @@ from unmask.web.deps import AppState, csrf_guard, require
 from unmask.web.incidents import EditConflictError
 from unmask.web.routes import ROUTERS, api
 from unmask.web.settings import Settings
-from unmask.web.tables import ensure_tables
 from unmask.web.templating import Renderer
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -149,11 +148,11 @@ def _install_openapi(app: FastAPI) -> None:
 
 
 def create_app(settings: Settings) -> FastAPI:
-    """The app serving the store at `settings.db` (which must exist); creates the web tables if missing."""
+    """The app serving the store at `settings.db` (which must exist), migrated once at start."""
     if not Path(settings.db).is_file():
         raise StoreError(f"{settings.db}: no such store; run `unmask ingest` and `unmask detect` first")
-    with open_store(settings.db) as store:  # migrate once; requests then open plain connections
-        ensure_tables(store.con)
+    with open_store(settings.db):  # migrate once (users, sessions, audit log: v3); requests then read
+        pass
     app = FastAPI(
         title="unmask",
         version=unmask.__version__,

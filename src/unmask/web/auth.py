@@ -26,7 +26,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from unmask.errors import InputError, NotFoundError
 from unmask.store import open_store
 from unmask.web.audit import audit, utcnow
-from unmask.web.tables import ensure_tables
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 MIN_PASSWORD_LENGTH = 12
@@ -118,7 +117,6 @@ def add_user(store_path: str | Path, name: str, role: str, password: str) -> Non
     parsed = check_new_user(name, role, password)
     password_hash = Passwords().hash(password)
     with open_store(store_path) as store:
-        ensure_tables(store.con)
         insert_user(store.con, name, parsed, password_hash)
         audit(store.con, None, "user.add", name, {"role": parsed.value, "via": "command line"})
 
