@@ -114,7 +114,12 @@ def run_detection(
     fused = fuse(edges, min_actions=config.min_actions, resolution=config.resolution)
     step("scoring")
     scores = score_communities(
-        engine, fused, features, min_size=config.min_campaign_size, min_score=config.min_score
+        engine,
+        fused,
+        features,
+        total_accounts=total_accounts,
+        min_size=config.min_campaign_size,
+        min_score=config.min_score,
     )
     step("amplifiers")
     add_amplifiers(engine, scores)

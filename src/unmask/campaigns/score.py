@@ -138,12 +138,17 @@ def binomial_tail(k: int, n: int, p: float) -> float:
 
 
 def score_communities(
-    engine: Engine, fused: FusedGraph, features: pa.Table, *, min_size: int, min_score: float
+    engine: Engine,
+    fused: FusedGraph,
+    features: pa.Table,
+    *,
+    total_accounts: int,
+    min_size: int,
+    min_score: float,
 ) -> list[CampaignScore]:
     """Score every community of at least `min_size` accounts; return the campaigns, best first."""
     flags = _flags_by_account(features)
-    total = max(int(engine.to_arrow(engine.table("accounts").aggregate(n=_.count()))["n"][0].as_py()), 1)
-    base_rate = sum(1 for f in flags.values() if f & set(STRONG_FLAGS)) / total
+    base_rate = sum(1 for f in flags.values() if f & set(STRONG_FLAGS)) / max(total_accounts, 1)
     communities = {c: v for c, v in fused.community_members().items() if len(v) >= min_size}
     membership = {fused.accounts[v]: c for c, vs in communities.items() for v in vs}
     echo = _echo_by_community(engine, membership)
@@ -158,7 +163,8 @@ def score_communities(
                 strength[v] += edge["weight"]
                 signals[v].update(edge["signals"])
         names = [fused.accounts[v] for v in vertices]
-        strong = sum(1 for n in names if flags.get(n, set()) & set(STRONG_FLAGS)) / len(names)
+        flagged = sum(1 for n in names if flags.get(n, set()) & set(STRONG_FLAGS))
+        strong = flagged / len(names)
         inauthenticity = max(0.0, (strong - base_rate) / (1 - base_rate)) if base_rate < 1 else 0.0
         inside_n, total_n = echo.get(community, (0, 0))
         components = {
@@ -166,7 +172,6 @@ def score_communities(
             "echo_chamber": round(inside_n / total_n, 4) if total_n else 0.0,
             "breadth": round(sum(1 for v in vertices if len(signals[v]) >= 2) / len(vertices), 4),
         }
-        flagged = sum(1 for n in names if flags.get(n, set()) & set(STRONG_FLAGS))
         p_value = binomial_tail(flagged, len(names), base_rate)
         score = sum(components.values()) / len(components)
         if score < min_score or p_value >= MAX_INAUTHENTICITY_P:
