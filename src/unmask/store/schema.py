@@ -143,6 +143,21 @@ MIGRATIONS: list[list[str]] = [
     updated_by VARCHAR
 )""",
     ],
+    # v4: how far an unfinished ingest of a file got (committed chunk by chunk), so a killed ingest
+    # resumes after its last committed chunk; the row is replaced by the `sources` row when done.
+    [
+        """CREATE TABLE IF NOT EXISTS ingest_progress (
+    sha256 VARCHAR PRIMARY KEY,
+    path VARCHAR NOT NULL,
+    format VARCHAR NOT NULL,
+    records_done BIGINT NOT NULL,
+    posts_read BIGINT NOT NULL,
+    posts_new BIGINT NOT NULL,
+    accounts_new BIGINT NOT NULL,
+    rejects VARCHAR NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+)""",
+    ],
 ]
 
 RESULT_TABLES = (
