@@ -28,6 +28,61 @@ SAMPLES = {
         "author_id,external_author_id,account_category,account_type,publish_date,harvested_date,post_type,"
         "retweet,language,region,following,followers,updates,content\n",
     ),
+    "crowdtangle": (
+        "ct.csv",
+        "Page Name,User Name,Facebook Id,Post Created,URL,Message\n"
+        "Jane,jane,100,2023-09-02 14:03:11 EDT,https://www.facebook.com/100/posts/1,hi\n",
+    ),
+    "meta_content_library": (
+        "mcl.json",
+        json.dumps(
+            {"data": [{"id": "1", "creation_time": "2023-09-02T14:03:11+0000", "post_owner": {"id": "2"}}]}
+        ),
+    ),
+    "youtube": ("threads.json", json.dumps({"kind": "youtube#commentThreadListResponse", "items": []})),
+    "telegram": (
+        "result.json",
+        '{\n "name": "c",\n "type": "public_channel",\n "id": 1,\n "messages": []\n}\n',
+    ),
+    "tiktok": (
+        "videos.json",
+        json.dumps(
+            {
+                "data": {
+                    "videos": [
+                        {"id": 1, "username": "u", "create_time": 1693526400, "video_description": "hi"}
+                    ],
+                    "has_more": False,
+                }
+            }
+        ),
+    ),
+    "bluesky": (
+        "posts.jsonl",
+        json.dumps(
+            {
+                "uri": "at://did:plc:a/app.bsky.feed.post/1",
+                "cid": "b",
+                "author": {"did": "did:plc:a"},
+                "record": {"text": "hi", "createdAt": "2023-09-01T00:00:00Z"},
+            }
+        )
+        + "\n",
+    ),
+    "reddit": (
+        "RC_2023-09.ndjson",
+        json.dumps(
+            {
+                "id": "a",
+                "author": "u",
+                "body": "hi",
+                "created_utc": 1693526400,
+                "subreddit": "canada",
+                "parent_id": "t3_b",
+            }
+        )
+        + "\n",
+    ),
 }
 
 

@@ -9,16 +9,34 @@ from __future__ import annotations
 from pathlib import Path
 
 from unmask.errors import InputError, UnknownFormatError
+from unmask.ingest.bluesky import BlueskyLayout
+from unmask.ingest.crowdtangle import CrowdTangleLayout
 from unmask.ingest.generic import GenericLayout, load_mapping, packaged_mappings
 from unmask.ingest.io_archive import IoArchiveLayout
 from unmask.ingest.layout import Layout
+from unmask.ingest.meta_content_library import MetaContentLibraryLayout
 from unmask.ingest.parsing import read_head
 from unmask.ingest.qut_csv import QutCsvLayout
+from unmask.ingest.reddit import RedditLayout
+from unmask.ingest.telegram import TelegramLayout
+from unmask.ingest.tiktok import TikTokLayout
 from unmask.ingest.x_api_v2 import XApiV2Layout
+from unmask.ingest.youtube import YouTubeLayout
 
 GENERIC = "generic"  # `--format generic` needs `--mapping`
 
-_BUILT_INS: list[Layout] = [IoArchiveLayout(), XApiV2Layout(), QutCsvLayout()]
+_BUILT_INS: list[Layout] = [
+    IoArchiveLayout(),
+    XApiV2Layout(),
+    QutCsvLayout(),
+    CrowdTangleLayout(),
+    MetaContentLibraryLayout(),
+    YouTubeLayout(),
+    TelegramLayout(),
+    TikTokLayout(),
+    BlueskyLayout(),
+    RedditLayout(),
+]
 LAYOUTS: dict[str, Layout] = {
     layout.name: layout
     for layout in [*_BUILT_INS, *(GenericLayout(load_mapping(name)) for name in packaged_mappings())]
