@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 DEMO   ?= demo
 POSTS  ?= 100000
 
-.PHONY: install demo test lint format bench clean lock
+.PHONY: install demo test lint format bench eval soak clean lock
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -49,6 +49,17 @@ bench: install
 	$(PY) bench/ingest_bench.py --sizes 1000000
 	$(PY) bench/detect_bench.py --sizes 100000,1000000
 	$(PY) bench/web_bench.py --db bench/out/detect-1000000.duckdb
+
+# docs/evaluation.md and docs/img/eval-*.png: the real sets of ../shared next to the peer tools, and the
+# built-in scenario (python -m unmask.evaluation --help; without ../shared the page says what it left out).
+eval: install
+	$(PY) -m unmask.evaluation
+
+# Long fault and load runs (docs/security.md, "Crash safety and load"): 200 kill -9 points of a larger
+# ingest, then the locust load test at 10 and 50 req/s on the 1M-post store (built first if absent).
+soak: install
+	UNMASK_SOAK=1 $(PY) -m pytest -q -s -p no:cacheprovider -m soak tests/reliability
+	$(PY) bench/load_test.py --posts 1000000 --rates 10,50 --seconds 60
 
 # Regenerate the lock file from a fresh resolve of pyproject.toml (then run `make test`).
 lock:

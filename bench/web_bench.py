@@ -14,6 +14,8 @@ import socket
 import statistics
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -62,11 +64,9 @@ def pages(db: Path) -> dict[str, str]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", required=True, type=Path)
-    parser.add_argument("--repeat", type=int, default=20)
-    args = parser.parse_args()
+@contextmanager
+def served(db: Path) -> Iterator[str]:
+    """`unmask serve` on a free loopback port, with the bench user added; yields its base URL."""
     subprocess.run(
         [
             str(BIN / "unmask"),
@@ -76,7 +76,7 @@ def main() -> None:
             "--role",
             "analyst",
             "--db",
-            str(args.db),
+            str(db),
             "--password-stdin",
         ],
         input=PASSWORD + "\n",
@@ -84,36 +84,45 @@ def main() -> None:
         capture_output=True,
         check=False,
     )
-    targets = pages(args.db)
     port = free_port()
     server = subprocess.Popen(
-        [str(BIN / "unmask"), "serve", "--db", str(args.db), "--port", str(port)],
+        [str(BIN / "unmask"), "serve", "--db", str(db), "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    rows = []
+    base_url = f"http://127.0.0.1:{port}"
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            for _ in range(100):
-                try:
-                    client.get("/login")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            log_in(client)
-            for name, path in targets.items():
-                times = []
-                for _ in range(args.repeat):
-                    start = time.perf_counter()
-                    response = client.get(path)
-                    times.append(time.perf_counter() - start)
-                    if response.status_code != 200:
-                        raise SystemExit(f"{path}: HTTP {response.status_code}")
-                times.sort()
-                rows.append((name, statistics.median(times), times[int(0.95 * (len(times) - 1))], max(times)))
+        for _ in range(100):
+            try:
+                httpx.get(f"{base_url}/login", timeout=30)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield base_url
     finally:
         server.terminate()
         server.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, type=Path)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    targets = pages(args.db)
+    rows = []
+    with served(args.db) as base_url, httpx.Client(base_url=base_url, timeout=30) as client:
+        log_in(client)
+        for name, path in targets.items():
+            times = []
+            for _ in range(args.repeat):
+                start = time.perf_counter()
+                response = client.get(path)
+                times.append(time.perf_counter() - start)
+                if response.status_code != 200:
+                    raise SystemExit(f"{path}: HTTP {response.status_code}")
+            times.sort()
+            rows.append((name, statistics.median(times), times[int(0.95 * (len(times) - 1))], max(times)))
     print(
         f"\n### Web pages ({today()}, {machine()}; {args.db.name}, {args.repeat} sequential requests each)\n"
     )

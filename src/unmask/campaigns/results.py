@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from unmask.campaigns.score import CampaignScore
 from unmask.store import Store
+from unmask.store.db import rollback
 from unmask.store.schema import RESULT_TABLES
 
 
@@ -80,7 +81,7 @@ def write_results(
         con.execute("INSERT INTO campaign_accounts SELECT * FROM _new_members")
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     finally:
         con.unregister("_new_campaigns")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -51,12 +52,21 @@ EVIDENCE_COLUMNS = (
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """UTF-8 CSV with a header; each cell made inert by `safe_cell`."""
+    """UTF-8 CSV with a header, rows ending in "\n"; each cell made inert by `safe_cell`.
+
+    The writer's terminator is "\r\n" because the csv module quotes only cells holding its terminator's
+    characters: a cell with a bare CR left unquoted ends the row in a spreadsheet, and the rest of the
+    cell (`x\r=HYPERLINK(...)`) would start a new row as a live formula. Each row's "\r\n" becomes "\n".
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([safe_cell(_cell(value)) for value in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    lines = []
+    for row in itertools.chain([header], ([safe_cell(_cell(value)) for value in row] for row in rows)):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        lines.append(buffer.getvalue()[:-2] + "\n")
+    return "".join(lines).encode("utf-8")
 
 
 def _cell(value: object) -> object:

@@ -33,11 +33,16 @@ MAX_RECORD_CHARS = 32 * 1024 * 1024  # a longer line/JSON value is rejected, not
 RAW_LIMIT = 64 * 1024  # characters of a rejected record kept in `Reject.raw`
 _CHUNK = 1024 * 1024
 _MAX_COUNT = 2**63 - 1  # counts land in BIGINT columns
-_COMPRESSED = {".gz": "gzip", ".gzip": "gzip", ".zst": "zstd", ".zstd": "zstd"}
+COMPRESSED = {".gz": "gzip", ".gzip": "gzip", ".zst": "zstd", ".zstd": "zstd"}
 _BAD_CHARS = re.compile("[\x00\ud800-\udfff]")  # NUL, or bytes that were not UTF-8 (surrogateescape)
 _LONE_SURROGATES = re.compile("[\ud800-\udc7f\udd00-\udfff]")
 _NEWLINES = ("\n", "\r")
+# Timestamps stored: a platform export holds nothing earlier or later. Year 1 or 9999, which parse, are
+# corrupt or hostile, and a span reaching them would blow up every per-day and per-week view downstream.
+EARLIEST = datetime(1970, 1, 1)
+LATEST = datetime(2100, 1, 1)
 _T = TypeVar("_T")
+csv.field_size_limit(MAX_RECORD_CHARS)  # the csv module's own limit (128 KiB) would reject long posts
 
 
 class FieldError(Exception):
@@ -73,7 +78,7 @@ def make_reject(
 def logical_suffix(path: Path) -> str:
     """The suffix that names the content: `.csv` for both `x.csv` and `x.csv.gz`."""
     suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] in _COMPRESSED:
+    if suffixes and suffixes[-1] in COMPRESSED:
         suffixes.pop()
     return suffixes[-1] if suffixes else ""
 
@@ -84,11 +89,13 @@ def open_binary(path: Path) -> BinaryIO:
         handle = path.open("rb")
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    kind = _COMPRESSED.get(path.suffix.lower())
+    kind = COMPRESSED.get(path.suffix.lower())
     if kind == "gzip":
         return gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[return-value]
     if kind == "zstd":
-        return zstandard.ZstdDecompressor().stream_reader(handle, closefd=True)  # type: ignore[return-value]
+        # real dumps (Pushshift, Arctic Shift) use --long=31 windows
+        decompressor = zstandard.ZstdDecompressor(max_window_size=2**31)
+        return decompressor.stream_reader(handle, closefd=True)  # type: ignore[return-value]
     return handle
 
 
@@ -424,24 +431,56 @@ def raw_json_is_clean(raw: str) -> bool:
 
 
 def find_bad_string(value: object, path: str = "") -> tuple[str, str] | None:
-    """(path, problem) of the first string in a JSON value that holds NUL or non-UTF-8 bytes."""
-    if isinstance(value, str):
-        problem = bad_chars(value)
-        return (path or "(value)", problem) if problem else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            sub = f"{path}.{key}" if path else str(key)
-            if found := find_bad_string(str(key), sub) or find_bad_string(item, sub):
-                return found
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            if found := find_bad_string(item, f"{path}[{i}]"):
-                return found
+    """(path, problem) of the first string in a JSON value that holds NUL or non-UTF-8 bytes.
+
+    Walked with a stack of iterators, not by recursion: a value nested as deep as the JSON decoder
+    allows would otherwise overflow Python's stack here (the decoder and this walk share one limit).
+    """
+    stack: list[Iterator[tuple[object, str]]] = [iter([(value, path)])]
+    while stack:
+        step = next(stack[-1], None)
+        if step is None:
+            stack.pop()
+            continue
+        item, where = step
+        if isinstance(item, str):
+            if problem := bad_chars(item):
+                return where or "(value)", problem
+        elif isinstance(item, dict):
+            stack.append(_members(item, where))
+        elif isinstance(item, list):
+            stack.append((child, f"{where}[{i}]") for i, child in enumerate(item))
     return None
 
 
+def _members(value: dict, path: str) -> Iterator[tuple[object, str]]:
+    """A JSON object's keys and values, each with its path, in document order."""
+    for key, item in value.items():
+        sub = f"{path}.{key}" if path else str(key)
+        yield str(key), sub
+        yield item, sub
+
+
 def json_text(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    """A JSON value as text (a reject's raw). Members nested too deep to write again (the decoder read
+    them deeper in the stack than this) are replaced by a note, so the raw still names the record."""
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except RecursionError:
+        if isinstance(value, dict):
+            members = (f"{json_text(str(key))}: {_shallow_json(item)}" for key, item in value.items())
+            return "{" + ", ".join(members) + "}"
+        return json_text(_TOO_DEEP)
+
+
+_TOO_DEEP = "(nested too deeply to show)"
+
+
+def _shallow_json(value: object) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except RecursionError:
+        return json.dumps(_TOO_DEEP)
 
 
 # -- values ----------------------------------------------------------------------------------------
@@ -595,11 +634,23 @@ def field_timestamp(value: object, field: str, fmt: str = "auto") -> datetime:
     if value is None or value == "":
         raise FieldError(field, RejectReason.MISSING_FIELD, f"{field} is empty or absent")
     try:
-        return parse_timestamp(value if isinstance(value, str) else str(value), fmt)
+        parsed = parse_timestamp(value if isinstance(value, str) else str(value), fmt)
     except ValueError as exc:
         raise FieldError(
             field, RejectReason.BAD_TIMESTAMP, f"{field}: {str(value)[:80]!r} is not a timestamp ({exc})"
         ) from None
+    return in_store_range(parsed, field)
+
+
+def in_store_range(parsed: datetime, field: str) -> datetime:
+    """`parsed` when the store takes it (EARLIEST <= parsed < LATEST), else a BAD_TIMESTAMP FieldError."""
+    if not EARLIEST <= parsed < LATEST:
+        raise FieldError(
+            field,
+            RejectReason.BAD_TIMESTAMP,
+            f"{field}: {parsed.isoformat()} is out of range ({EARLIEST.year} to {LATEST.year - 1})",
+        )
+    return parsed
 
 
 def optional_timestamp(value: object, field: str, fmt: str = "auto") -> datetime | None:

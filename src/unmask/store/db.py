@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,7 @@ class Store:
         self.close()
 
     def version(self) -> int:
-        return schema_version(self.con)
+        return schema_version_readonly(self.con)
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -92,3 +93,10 @@ def schema_version_readonly(con: duckdb.DuckDBPyConnection) -> int:
         return 0
     row = con.execute("SELECT max(version) FROM schema_version").fetchone()
     return int(row[0]) if row and row[0] is not None else 0
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back what is open; a COMMIT that failed (a full disk) has already ended the transaction,
+    and the error to report is the COMMIT's, not a second one from ROLLBACK."""
+    with contextlib.suppress(duckdb.TransactionException):
+        con.execute("ROLLBACK")

@@ -21,6 +21,7 @@ import duckdb
 
 from unmask.errors import StoreError
 from unmask.store import Store
+from unmask.store.db import rollback
 
 _FIRST_BACKOFF = 0.02
 
@@ -125,7 +126,7 @@ class StoreAccess:
                 try:
                     yield store
                 except BaseException:
-                    store.con.execute("ROLLBACK")
+                    rollback(store.con)
                     raise
                 store.con.execute("COMMIT")
             finally:
