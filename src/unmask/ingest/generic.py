@@ -18,17 +18,23 @@ A mapping file looks like this (every key but `[post]`'s three required fields i
     lang = { column = "language", values = { English = "en" } }
     text = { value = "n/a" }        # a constant
     # post_id = { hash = ["author", "date", "text"], with_record = true }   # a derived id, see below
+    # repost_of_post_id = { hash = ["text"], fold = true, when = { type = "retweet" } }
 
     [account]                       # our Account field (handle, display_name, created_at, declared_lang,
     handle = "screen_name"          # followers, following, bio, location, profile_url) = source, as above
 
 A source is a column name, or a table with exactly one of `column`, `value` (a constant) or `hash` (the
 sha1 of those columns' values, plus the record's line when `with_record` is true: for exports without
-ids; ids then hold for that file as written). Options: `format` for timestamps ("auto": POSIX seconds
-when numeric, else ISO 8601; "iso"; "posix"; "posix_ms"; or a `strptime` pattern; values without an
-offset are UTC), `split` for list fields (urls, domains, hashtags, mentions, media: a separator, or
-"brackets" for cells like "['a', 'b']"; without it a cell is one item, a JSON list its items), `key`
-for JSON lists of objects (the member to take), and `values` (a lookup table; unlisted values pass).
+ids; ids then hold for that file as written). With `fold = true` a hash is taken over the folded text
+(unmask.text: case, links, mentions, digits and punctuation gone; raw values where that leaves
+no letter), so one text keys the same wherever it recurs: exports whose reposts carry the reposted text
+but not its id derive `repost_of_post_id` that way. `when = { column = "value" }` (or a list of values)
+fills a field only in records where that column holds one of the values. Options: `format` for
+timestamps ("auto": POSIX seconds when numeric, else ISO 8601; "iso"; "posix"; "posix_ms"; or a
+`strptime` pattern; values without an offset are UTC), `split` for list fields (urls, domains,
+hashtags, mentions, media: a separator, or "brackets" for cells like "['a', 'b']"; without it a cell
+is one item, a JSON list its items), `key` for JSON lists of objects (the member to take), and
+`values` (a lookup table; unlisted values pass).
 Required: post.post_id, post.account_id and post.created_at.
 """
 
@@ -38,6 +44,7 @@ import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from functools import partial
+from itertools import islice
 from pathlib import Path
 
 from unmask.errors import InputError
@@ -62,6 +69,7 @@ from unmask.ingest.parsing import (
     stable_id,
 )
 from unmask.ingest.records import Account, Post, Record, Reject, RejectReason
+from unmask.text import fold_many
 
 MAPPINGS_DIR = Path(__file__).with_name("mappings")
 
@@ -75,7 +83,8 @@ COUNT_FIELDS = frozenset(
     {"like_count", "repost_count", "reply_count", "quote_count", "view_count", "followers", "following"}
 )
 _TOP_KEYS = {"name", "description", "format", "delimiter", "timestamp_format", "platform", "post", "account"}
-_SPEC_KEYS = {"column", "value", "hash", "with_record", "format", "split", "key", "values"}
+_SPEC_KEYS = {"column", "value", "hash", "with_record", "fold", "when", "format", "split", "key", "values"}
+FOLD_BATCH = 5_000  # records whose folded keys are computed in one vectorised call
 _JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 
 
@@ -87,6 +96,8 @@ class Source:
     value: str | None = None
     hash: tuple[str, ...] = ()
     with_record: bool = False
+    fold: bool = False
+    when: dict[str, tuple[str, ...]] = field(default_factory=dict)
     format: str | None = None
     split: str | None = None
     key: str | None = None
@@ -94,7 +105,7 @@ class Source:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return (self.column,) if self.column else self.hash
+        return ((self.column,) if self.column else self.hash) + tuple(self.when)
 
 
 @dataclass(frozen=True)
@@ -247,8 +258,12 @@ def _source(spec: object, name: str, where: str) -> Source:
     hashed = spec.get("hash", [])
     if not isinstance(hashed, list) or not all(isinstance(c, str) for c in hashed):
         raise ValueError(f"{where}.hash must be a list of column names")
-    if "with_record" in spec and "hash" not in spec:
-        raise ValueError(f"{where}.with_record goes with hash")
+    for option in ("with_record", "fold"):
+        if option in spec and "hash" not in spec:
+            raise ValueError(f"{where}.{option} goes with hash")
+    when = spec.get("when", {})
+    if not isinstance(when, dict) or not all(isinstance(v, str | list) for v in when.values()):
+        raise ValueError(f"{where}.when must map column names to a value or a list of values")
     if ("split" in spec or "key" in spec) and name not in LIST_FIELDS:
         raise ValueError(f"{where}: split/key apply to list fields ({', '.join(sorted(LIST_FIELDS))})")
     if "format" in spec and name != "created_at":
@@ -261,6 +276,8 @@ def _source(spec: object, name: str, where: str) -> Source:
         value=_string(spec["value"], f"{where}.value") if "value" in spec else None,
         hash=tuple(hashed),
         with_record=bool(spec.get("with_record", False)),
+        fold=bool(spec.get("fold", False)),
+        when={column: tuple(v) if isinstance(v, list) else (v,) for column, v in when.items()},
         format=_timestamp_format(spec["format"], f"{where}.format") if "format" in spec else None,
         split=_string(spec["split"], f"{where}.split") if "split" in spec else None,
         key=_string(spec["key"], f"{where}.key") if "key" in spec else None,
@@ -287,6 +304,7 @@ class GenericLayout:
             name: _field_reader(name, spec, needed=False, default_format=fmt)
             for name, spec in mapping.account.items()
         }
+        self._folded = [name for name, spec in mapping.post.items() if spec.fold]
 
     def _format(self, path: Path) -> str:
         if self.mapping.format:
@@ -302,6 +320,10 @@ class GenericLayout:
         return text.startswith("{") and all(f'"{key}"' in text for key in keys)
 
     def read(self, path: Path) -> Iterator[Record]:
+        records = self._read(path)
+        yield from _resolve_folded(records, self._folded) if self._folded else records
+
+    def _read(self, path: Path) -> Iterator[Record]:
         seen = SeenAccounts()
         for item in self._rows(path):
             if isinstance(item, Reject):
@@ -359,14 +381,36 @@ class GenericLayout:
 FieldReader = Callable[[dict, int], object]
 
 
+@dataclass(frozen=True, slots=True)
+class _FoldedKey:
+    """A `fold` hash waiting for its batch: folding costs milliseconds per call, so texts are folded
+    many at a time (see _resolve_folded) and this stands in the post's field until then."""
+
+    text: str
+    raw_key: str  # the key when the text folds to no letters (emoji and links only)
+
+
 def _field_reader(name: str, spec: Source, *, needed: bool, default_format: str) -> FieldReader:
     """A function reading field `name` from a source record, built once per mapping."""
+    read = _unconditional_reader(name, spec, needed=needed, default_format=default_format)
+    if not spec.when:
+        return read
+
+    def conditional(row: dict, record_no: int) -> object:
+        applies = all(field_text(_lookup(row, c), c) in values for c, values in spec.when.items())
+        return read(row, record_no) if applies else None
+
+    return conditional
+
+
+def _unconditional_reader(name: str, spec: Source, *, needed: bool, default_format: str) -> FieldReader:
     where = spec.column or name
     if spec.hash:
 
-        def hashed(row: dict, record_no: int) -> str:
+        def hashed(row: dict, record_no: int) -> str | _FoldedKey:
             cells = [field_text(_lookup(row, c), c) or "" for c in spec.hash]
-            return stable_id(*cells, *([record_no] if spec.with_record else []))
+            key = stable_id(*cells, *([record_no] if spec.with_record else []))
+            return _FoldedKey(" ".join(cells), key) if spec.fold else key
 
         return hashed
     if name in LIST_FIELDS:
@@ -380,6 +424,18 @@ def _field_reader(name: str, spec: Source, *, needed: bool, default_format: str)
     else:
         convert = partial(required if needed else field_text, field=where)
     return lambda row, _: convert(_mapped(_source_value(row, spec), spec))
+
+
+def _resolve_folded(records: Iterator[Record], names: list[str]) -> Iterator[Record]:
+    """Records in their order, each post's `fold` fields replaced by the hash of the folded text."""
+    while batch := list(islice(records, FOLD_BATCH)):
+        pending = [(post, name) for post in batch if isinstance(post, Post) for name in names]
+        pending = [(post, name) for post, name in pending if isinstance(getattr(post, name), _FoldedKey)]
+        texts = fold_many([getattr(post, name).text for post, name in pending])
+        for (post, name), text in zip(pending, texts, strict=True):
+            has_words = any(char.isalpha() for char in text)  # not just emoji's variation selectors
+            setattr(post, name, stable_id(text) if has_words else getattr(post, name).raw_key)
+        yield from batch
 
 
 def _source_value(row: dict, spec: Source) -> object:
