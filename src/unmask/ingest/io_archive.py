@@ -11,6 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from unmask.ingest.native import (
+    NativeRead,
+    csv_rows,
+    has_nul,
+    py_blank,
+    py_count,
+    py_count_unclean,
+    py_list_cell,
+    py_list_cell_unclean,
+    py_strip,
+    py_text,
+    py_when,
+    py_when_unclean,
+    select_accounts,
+    select_posts,
+)
 from unmask.ingest.parsing import (
     CsvRow,
     FieldError,
@@ -28,6 +44,7 @@ from unmask.ingest.parsing import (
 from unmask.ingest.records import Account, Post, Record, Reject
 
 REQUIRED_COLUMNS = ("tweetid", "userid", "tweet_time")
+_BOOLS = "('true', '1', 'yes', 't', 'false', '0', 'no', 'f')"  # what parse_bool reads
 
 
 class IoArchiveLayout:
@@ -37,6 +54,90 @@ class IoArchiveLayout:
     def sniff(self, head: bytes, path: Path) -> bool:
         header = set(csv_header(head))
         return set(REQUIRED_COLUMNS) <= header and "tweet_text" in header
+
+    def native(self, head: bytes, path: Path) -> NativeRead | None:
+        """DuckDB's read of a clean file (see ingest/native.py); None when the header is unusual."""
+        header = [c.strip() for c in csv_header(head)]
+        if len(set(header)) != len(header) or not set(REQUIRED_COLUMNS) <= set(header):
+            return None
+
+        def cell(column: str) -> str:
+            return f'"{column}"' if column in header else "NULL::VARCHAR"
+
+        def text(column: str) -> str:
+            return py_text(cell(column))
+
+        def count(column: str) -> str:
+            return py_count(cell(column))
+
+        account = py_strip(cell("userid"))
+        retweet = f"lower({py_strip(cell('is_retweet'))})"
+        not_false = f"coalesce({retweet} NOT IN ('false', '0', 'no', 'f'), true)"
+        counts = (
+            "follower_count",
+            "following_count",
+            "like_count",
+            "retweet_count",
+            "reply_count",
+            "quote_count",
+        )
+        lists = ("urls", "hashtags", "user_mentions")
+        return NativeRead(
+            rows=csv_rows(path, header, header=True),
+            unclean=" OR ".join(
+                [
+                    py_blank(cell("tweetid")),
+                    py_blank(cell("userid")),
+                    py_when_unclean(cell("tweet_time"), optional=False),
+                    py_when_unclean(cell("account_creation_date"), optional=True),
+                    f"NOT ({py_blank(cell('is_retweet'))} OR {retweet} IN {_BOOLS})",
+                    *(py_count_unclean(cell(c)) for c in counts),
+                    *(py_list_cell_unclean(cell(c)) for c in lists),
+                    has_nul([f'"{c}"' for c in header]),
+                ]
+            ),
+            posts=select_posts(
+                {
+                    "platform": f"'{self.platform}'",
+                    "post_id": py_strip(cell("tweetid")),
+                    "account_id": account,
+                    "created_at": py_when(cell("tweet_time")),
+                    "text": text("tweet_text"),
+                    "lang": text("tweet_language"),
+                    "reply_to_post_id": text("in_reply_to_tweetid"),
+                    "reply_to_account_id": text("in_reply_to_userid"),
+                    "repost_of_post_id": f"CASE WHEN {not_false} THEN {text('retweet_tweetid')} END",
+                    "repost_of_account_id": f"CASE WHEN {not_false} THEN {text('retweet_userid')} END",
+                    "quote_of_post_id": text("quoted_tweet_tweetid"),
+                    "urls": py_list_cell(cell("urls")),
+                    "hashtags": py_list_cell(cell("hashtags")),
+                    "mentions": py_list_cell(cell("user_mentions")),
+                    "like_count": count("like_count"),
+                    "repost_count": count("retweet_count"),
+                    "reply_count": count("reply_count"),
+                    "quote_count": count("quote_count"),
+                    "source_record": "rec",
+                }
+            ),
+            accounts=select_accounts(
+                {
+                    "platform": f"'{self.platform}'",
+                    "account_id": account,
+                    "handle": text("user_screen_name"),
+                    "display_name": text("user_display_name"),
+                    "created_at": py_when(cell("account_creation_date")),
+                    "declared_lang": text("account_language"),
+                    "followers": count("follower_count"),
+                    "following": count("following_count"),
+                    "bio": text("user_profile_description"),
+                    "location": text("user_reported_location"),
+                    "profile_url": text("user_profile_url"),
+                    "source_record": "rec",
+                },
+                first_by=account,
+            ),
+            first_line=2,
+        )
 
     def read(self, path: Path) -> Iterator[Record]:
         seen = SeenAccounts()

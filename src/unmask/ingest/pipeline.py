@@ -1,8 +1,17 @@
-"""Ingesting files into the store: layout resolution, the sources ledger, one transaction per file."""
+"""Ingesting files into the store: layout resolution, the sources ledger, commits chunk by chunk.
+
+A file is committed in chunks of records, each with a progress row naming how many records are in;
+the `sources` row replaces the progress row in the last chunk's transaction. A killed ingest thus
+leaves whole chunks behind, and the next run of the same file skips the records already committed
+(readers are deterministic, so record k is the same record every time) and carries on.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import itertools
+import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -11,9 +20,17 @@ from pathlib import Path
 import duckdb
 
 from unmask.errors import InputError, StoreError, UnmaskError
+from unmask.ingest import native
+from unmask.ingest.layout import Layout
+from unmask.ingest.parsing import read_head
 from unmask.ingest.registry import resolve_layout
-from unmask.ingest.writer import FileCounts, StagingWriter
+from unmask.ingest.writer import CHUNK_RECORDS, FileCounts, StagingWriter
 from unmask.store import Store
+from unmask.store.db import rollback
+
+# DuckDB's cap while ingesting: chunks and the scratch table of the fast path spill to disk beyond it,
+# which keeps the whole process under 2 GB at any file size (bench/RESULTS.md).
+INGEST_MEMORY_LIMIT = "1GB"
 
 
 @dataclass
@@ -24,6 +41,7 @@ class FileResult:
     format: str | None = None
     counts: FileCounts | None = None
     skipped_as: str | None = None  # path under which identical content was ingested before
+    native: bool = False  # read by DuckDB's reader (ingest/native.py) rather than the Python one
     error: str | None = None
 
 
@@ -79,8 +97,14 @@ def ingest_file(
     format: str | None = None,
     mapping: str | Path | None = None,
     on_batch: Callable[[int], None] | None = None,
+    chunk_records: int = CHUNK_RECORDS,
+    use_native: bool = True,
 ) -> FileResult:
-    """Ingest one file in one transaction; identical content ingested before is skipped."""
+    """Ingest one file, committed chunk by chunk; identical content ingested before is skipped.
+
+    With `use_native`, a layout that has a DuckDB reading (`native`) reads a clean plain file that
+    way (see ingest/native.py); `use_native=False` forces the Python reader (tests compare both).
+    """
     result = FileResult(path=path)
     try:
         layout = resolve_layout(path, format, mapping)
@@ -97,12 +121,35 @@ def ingest_file(
     if previous:
         result.skipped_as = previous[0]
         return result
+    done = _progress(con, digest)
+    plan = layout.native(read_head(path), path) if use_native and _has_native(layout, path) else None
+    rows = native.load(con, path, plan) if plan else None
     con.execute("BEGIN TRANSACTION")
     try:
-        writer = StagingWriter(con, str(path), on_batch=on_batch)
-        for record in layout.read(path):
-            writer.add(record)
+        # The reader's records are numbered in the order it yields them: a resumed run skips the
+        # first `records` of them, which an earlier run committed.
+        def commit_chunk(counts: FileCounts) -> None:
+            _save_progress(con, digest, path, layout.name, counts)
+            con.execute("COMMIT")
+            con.execute("BEGIN TRANSACTION")
+
+        writer = StagingWriter(
+            con,
+            str(path),
+            on_batch=on_batch,
+            on_chunk=commit_chunk,
+            chunk_records=chunk_records,
+            counts=done,
+        )
+        if plan and rows is not None:  # a resumed native ingest counts its rows as posts_read
+            native.feed(con, plan, writer, rows=rows, done=done.posts_read, chunk=chunk_records)
+            native.drop(con)
+            result.native = True
+        else:
+            for record in itertools.islice(layout.read(path), done.records, None):
+                writer.add(record)
         counts = writer.finish()
+        con.execute("DELETE FROM ingest_progress WHERE sha256 = ?", [digest])
         con.execute(
             "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -114,22 +161,73 @@ def ingest_file(
                 counts.posts_new,
                 counts.accounts_new,
                 counts.rejected,
-                datetime.now(UTC).replace(tzinfo=None),
+                _now(),
             ],
         )
         con.execute("COMMIT")
     except InputError as exc:
-        con.execute("ROLLBACK")
+        rollback(con)
         result.error = str(exc)
         return result
     except duckdb.Error as exc:
-        con.execute("ROLLBACK")
-        raise StoreError(f"{store.path}: ingest of {path} failed and was rolled back: {exc}") from exc
+        rollback(con)
+        raise StoreError(
+            f"{store.path}: ingest of {path} failed; its last chunk was rolled back "
+            f"and a re-run resumes after the committed ones: {exc}"
+        ) from exc
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     result.counts = counts
     return result
+
+
+def _checked_size(text: str) -> str:
+    """A memory size as DuckDB reads it ("1GB", "512MB"), refused otherwise (it goes into SQL)."""
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", text.strip(), re.IGNORECASE):
+        raise InputError(f"memory limit {text!r}: give a size such as 1GB or 512MB")
+    return text.strip()
+
+
+def _has_native(layout: Layout, path: Path) -> bool:
+    return hasattr(layout, "native") and native.native_capable(path)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _progress(con: duckdb.DuckDBPyConnection, digest: str) -> FileCounts:
+    """What earlier, interrupted runs committed of this content (zero counts when nothing)."""
+    row = con.execute(
+        "SELECT records_done, posts_read, posts_new, accounts_new, rejects FROM ingest_progress "
+        "WHERE sha256 = ?",
+        [digest],
+    ).fetchone()
+    if row is None:
+        return FileCounts()
+    return FileCounts(
+        records=row[0], posts_read=row[1], posts_new=row[2], accounts_new=row[3], rejects=json.loads(row[4])
+    )
+
+
+def _save_progress(
+    con: duckdb.DuckDBPyConnection, digest: str, path: Path, layout: str, counts: FileCounts
+) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO ingest_progress VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            digest,
+            str(path),
+            layout,
+            counts.records,
+            counts.posts_read,
+            counts.posts_new,
+            counts.accounts_new,
+            json.dumps(counts.rejects),
+            _now(),
+        ],
+    )
 
 
 def ingest_paths(
@@ -140,6 +238,8 @@ def ingest_paths(
     mapping: str | Path | None = None,
     on_file: Callable[[Path], None] | None = None,
     on_batch: Callable[[int], None] | None = None,
+    memory_limit: str | None = INGEST_MEMORY_LIMIT,
+    chunk_records: int = CHUNK_RECORDS,
 ) -> IngestReport:
     """Ingest every path (directories expanded); one failing file never stops the others.
 
@@ -147,9 +247,15 @@ def ingest_paths(
     lets DuckDB stream and spill the large staging merges.
     """
     store.con.execute("SET preserve_insertion_order = false")
+    if memory_limit:
+        store.con.execute(f"SET memory_limit = '{_checked_size(memory_limit)}'")
     report = IngestReport()
     for path in expand_paths(Path(p) for p in paths):
         if on_file:
             on_file(path)
-        report.files.append(ingest_file(store, path, format=format, mapping=mapping, on_batch=on_batch))
+        report.files.append(
+            ingest_file(
+                store, path, format=format, mapping=mapping, on_batch=on_batch, chunk_records=chunk_records
+            )
+        )
     return report

@@ -11,7 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from unmask.ingest.native import (
+    NativeRead,
+    csv_rows,
+    has_nul,
+    py_blank,
+    py_split,
+    py_strip,
+    py_text,
+    select_accounts,
+    select_posts,
+)
 from unmask.ingest.parsing import (
+    EARLIEST,
+    LATEST,
     FieldError,
     SeenAccounts,
     csv_header,
@@ -37,6 +50,47 @@ class QutCsvLayout:
         if [c.lower() for c in csv_header(head)] == list(COLUMNS):
             return True
         return _looks_like_data_row(head)
+
+    def native(self, head: bytes, path: Path) -> NativeRead:
+        """DuckDB's read of a clean file: whole-second timestamps, ids and user ids present, no NUL."""
+        header = [c.strip().lower() for c in csv_header(head)] == list(COLUMNS)
+        account = py_strip("user_id")
+        when = "make_timestamp(TRY_CAST(timestamp AS BIGINT) * 1000000)"
+        return NativeRead(
+            rows=csv_rows(path, COLUMNS, header=header),
+            unclean=" OR ".join(
+                [
+                    py_blank("message_id"),
+                    py_blank("user_id"),
+                    "NOT regexp_full_match(coalesce(timestamp, ''), '[0-9]{1,12}')",
+                    f"NOT coalesce({when} >= '{EARLIEST}' AND {when} < '{LATEST}', false)",
+                    has_nul(COLUMNS),
+                ]
+            ),
+            posts=select_posts(
+                {
+                    "platform": f"'{self.platform}'",
+                    "post_id": py_strip("message_id"),
+                    "account_id": account,
+                    "created_at": "make_timestamp(timestamp::BIGINT * 1000000)",
+                    "text": py_text("message"),
+                    "reply_to_post_id": py_text("reply_id"),
+                    "repost_of_post_id": py_text("repost_id"),
+                    "urls": py_split("urls", " "),
+                    "source_record": "rec",
+                }
+            ),
+            accounts=select_accounts(
+                {
+                    "platform": f"'{self.platform}'",
+                    "account_id": account,
+                    "handle": py_text("username"),
+                    "source_record": "rec",
+                },
+                first_by=account,
+            ),
+            first_line=2 if header else 1,
+        )
 
     def read(self, path: Path) -> Iterator[Record]:
         seen = SeenAccounts()

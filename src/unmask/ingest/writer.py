@@ -1,10 +1,11 @@
-"""Turning a stream of records into store rows, one file per transaction.
+"""Turning a stream of records into store rows, committed chunk by chunk.
 
-Records are buffered into Arrow batches and appended to staging tables; `finish` then merges staging
-into the canonical tables inside the same transaction as the `sources` ledger row, so a file is
-either wholly in the store or not at all (a killed ingest re-runs cleanly), and re-ingesting a file
-adds nothing. Posts seen in several records of one file (exports with one row per shared object)
-become one post whose lists are the union of the records' lists.
+Records are buffered into Arrow batches and appended to staging tables; every `chunk_records`
+records (and at the end) the staging is merged into the canonical tables and the caller commits it
+together with the file's progress row, so memory stays bounded by one chunk whatever the file size,
+a killed ingest resumes after its last committed chunk, and re-ingesting a file adds nothing.
+Posts seen in several records of one file (exports with one row per shared object) become one post
+whose lists are the union of the records' lists, also when the records fall in different chunks.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from unmask.store.schema import ACCOUNT_COLUMNS, POST_COLUMNS, REJECT_COLUMNS
 from unmask.text import fold_array
 
 BATCH_SIZE = 50_000
+CHUNK_RECORDS = 500_000  # records merged and committed together by the ingest pipeline
 
 _ARROW_TYPES = {
     "VARCHAR": pa.string(),
@@ -39,8 +41,8 @@ IDENTITY_FIELDS = (
 )
 
 # Columns the writer derives rather than reads from records.
-_DERIVED_POST = {"text_norm", "lang_detected", "source_file"}
-_DERIVED_ACCOUNT = {"first_seen", "last_seen", "source_file"}
+DERIVED_POST = {"text_norm", "lang_detected", "source_file"}
+DERIVED_ACCOUNT = {"first_seen", "last_seen", "source_file"}
 
 
 def _arrow_type(sql_type: str) -> pa.DataType:
@@ -63,9 +65,10 @@ class FileCounts:
 
 
 class StagingWriter:
-    """Buffers records of one source file and merges them into the store on `finish`.
+    """Buffers records of one source file and merges them into the store chunk by chunk.
 
-    The caller owns the transaction: open it before the first `add`, commit after `finish`.
+    The caller owns the transactions: one is open whenever records are added; `on_chunk` is called
+    after each chunk's merge (the place to record progress and commit), and `finish` merges the rest.
     """
 
     def __init__(
@@ -74,11 +77,17 @@ class StagingWriter:
         source_file: str,
         *,
         on_batch: Callable[[int], None] | None = None,
+        on_chunk: Callable[[FileCounts], None] | None = None,
+        chunk_records: int = CHUNK_RECORDS,
+        counts: FileCounts | None = None,
     ) -> None:
         self.con = con
         self.source_file = source_file
         self.on_batch = on_batch
-        self.counts = FileCounts()
+        self.on_chunk = on_chunk
+        self.chunk_records = chunk_records
+        self.counts = counts or FileCounts()
+        self._in_chunk = 0
         self._posts: list[Post] = []
         self._accounts: list[Account] = []
         self._rejects: list[Reject] = []
@@ -86,7 +95,14 @@ class StagingWriter:
             con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_{name} AS SELECT * FROM {name} LIMIT 0")
 
     def add(self, record: Record) -> None:
+        self._add(record)
         self.counts.records += 1
+        self._in_chunk += 1
+        if self.on_chunk and self._in_chunk >= self.chunk_records:
+            self._merge()
+            self.on_chunk(self.counts)
+
+    def _add(self, record: Record) -> None:
         if isinstance(record, Post):
             self._posts.append(record)
             if len(self._posts) >= BATCH_SIZE:
@@ -117,25 +133,46 @@ class StagingWriter:
     def _flush_posts(self) -> None:
         if not self._posts:
             return
-        table = self._columns(self._posts, POST_COLUMNS, _DERIVED_POST)
+        self._stage_posts(self._columns(self._posts, POST_COLUMNS, DERIVED_POST))
+        self._posts.clear()
+
+    def _stage_posts(self, table: pa.Table) -> None:
+        """Stage read post columns (all but the derived ones), adding the derived ones."""
         table = table.append_column("text_norm", fold_array(table["text"]))
         table = table.append_column("lang_detected", pa.nulls(len(table), pa.string()))
         table = table.append_column("source_file", pa.array([self.source_file] * len(table), pa.string()))
         self._append("_stage_posts", table, POST_COLUMNS)
-        self.counts.posts_read += len(self._posts)
+        self.counts.posts_read += len(table)
         if self.on_batch:
-            self.on_batch(len(self._posts))
-        self._posts.clear()
+            self.on_batch(len(table))
 
     def _flush_accounts(self) -> None:
         if not self._accounts:
             return
-        table = self._columns(self._accounts, ACCOUNT_COLUMNS, _DERIVED_ACCOUNT)
+        self._stage_accounts(self._columns(self._accounts, ACCOUNT_COLUMNS, DERIVED_ACCOUNT))
+        self._accounts.clear()
+
+    def _stage_accounts(self, table: pa.Table) -> None:
         table = table.append_column("first_seen", pa.nulls(len(table), pa.timestamp("us")))
         table = table.append_column("last_seen", pa.nulls(len(table), pa.timestamp("us")))
         table = table.append_column("source_file", pa.array([self.source_file] * len(table), pa.string()))
         self._append("_stage_accounts", table, ACCOUNT_COLUMNS)
-        self._accounts.clear()
+
+    def add_chunk(self, posts: pa.Table, accounts: pa.Table) -> None:
+        """Stage one chunk read by DuckDB (see ingest/native.py), merge it and hand it to `on_chunk`.
+
+        Counted as the Python reader would count it: one record per post and per first-seen account.
+        """
+        self._stage_posts(posts.cast(self._schema(POST_COLUMNS, DERIVED_POST)))
+        self._stage_accounts(accounts.cast(self._schema(ACCOUNT_COLUMNS, DERIVED_ACCOUNT)))
+        self.counts.records += len(posts) + len(accounts)
+        self._merge()
+        if self.on_chunk:
+            self.on_chunk(self.counts)
+
+    @staticmethod
+    def _schema(columns: dict[str, str], derived: set[str]) -> pa.Schema:
+        return pa.schema([(n, _arrow_type(t)) for n, t in columns.items() if n not in derived])
 
     def _flush_rejects(self) -> None:
         if not self._rejects:
@@ -164,7 +201,14 @@ class StagingWriter:
     # -- merge -------------------------------------------------------------------------------------
 
     def finish(self) -> FileCounts:
-        """Flush what is buffered and merge staging into posts and accounts."""
+        """Merge what is buffered; the caller then records the file as done and commits."""
+        self._merge()
+        for name in ("_stage_posts", "_stage_accounts", "_stage_dups", "_stage_conflicts"):
+            self.con.execute(f"DROP TABLE IF EXISTS {name}")
+        return self.counts
+
+    def _merge(self) -> None:
+        """Move the staged chunk into posts, accounts and rejects, and empty the staging tables."""
         self._flush_posts()
         self._flush_accounts()
         self._flush_rejects()
@@ -172,19 +216,25 @@ class StagingWriter:
         before_accounts = _count(self.con, "accounts")
         self._merge_posts()
         self._merge_accounts()
-        self.counts.posts_new = _count(self.con, "posts") - before_posts
-        self.counts.accounts_new = _count(self.con, "accounts") - before_accounts
-        self.con.execute("DROP TABLE IF EXISTS _stage_posts")
-        self.con.execute("DROP TABLE IF EXISTS _stage_accounts")
-        self.con.execute("DROP TABLE IF EXISTS _stage_dups")
-        self.con.execute("DROP TABLE IF EXISTS _stage_conflicts")
-        return self.counts
+        self.counts.posts_new += _count(self.con, "posts") - before_posts
+        self.counts.accounts_new += _count(self.con, "accounts") - before_accounts
+        self.con.execute("DELETE FROM _stage_posts")
+        self.con.execute("DELETE FROM _stage_accounts")
+        self._in_chunk = 0
 
     def _merge_posts(self) -> None:
         con = self.con
+        # Rows this file stored in an earlier chunk under a key staged again: the merge continues them.
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _stage_dups AS SELECT platform, post_id FROM _stage_posts "
-            "GROUP BY platform, post_id HAVING count(*) > 1"
+            "CREATE OR REPLACE TEMP TABLE _stage_earlier AS SELECT p.* FROM posts p "
+            "SEMI JOIN _stage_posts s USING (platform, post_id) WHERE p.source_file = ?",
+            [self.source_file],
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _stage_dups AS SELECT platform, post_id FROM ("
+            "SELECT platform, post_id FROM _stage_posts "
+            "UNION ALL SELECT platform, post_id FROM _stage_earlier"
+            ") GROUP BY platform, post_id HAVING count(*) > 1"
         )
         self._reject_conflicting_duplicates()
         cols = ", ".join(POST_COLUMNS)
@@ -200,23 +250,42 @@ class StagingWriter:
             f"INSERT INTO posts SELECT {merged} FROM _stage_posts s SEMI JOIN _stage_dups d "
             f"USING (platform, post_id) WHERE {new_only} GROUP BY s.platform, s.post_id"
         )
+        updates = ", ".join(
+            f"{c} = {_ordered_union(f'[posts.{c}, m.{c}]')}"
+            if t.startswith("VARCHAR[]")
+            else f"{c} = coalesce(posts.{c}, m.{c})"
+            for c, t in POST_COLUMNS.items()
+            if c not in ("platform", "post_id", "source_file", "source_record")
+        )
+        con.execute(
+            f"UPDATE posts SET {updates} FROM (SELECT {merged} FROM _stage_posts s "
+            "SEMI JOIN _stage_earlier e USING (platform, post_id) GROUP BY s.platform, s.post_id) m "
+            "WHERE posts.platform = m.platform AND posts.post_id = m.post_id AND posts.source_file = ?",
+            [self.source_file],
+        )
+        con.execute("DROP TABLE _stage_earlier")
 
     def _reject_conflicting_duplicates(self) -> None:
         """Records repeating a post id with different identity fields go to rejects, not into a merge.
 
         Several records of one post are merged only when they agree on who posted what, when, and in
-        answer to what; otherwise the later records would silently lose their values.
+        answer to what; otherwise the later records would silently lose their values. The first record
+        of a post is the one an earlier chunk stored, if any, else the chunk's first.
         """
         con = self.con
         differs = " WHEN ".join(f"s.{c} IS DISTINCT FROM f.{c} THEN '{c}'" for c in IDENTITY_FIELDS)
         any_differs = " OR ".join(f"s.{c} IS DISTINCT FROM f.{c}" for c in IDENTITY_FIELDS)
+        identity = ", ".join(("platform", "post_id", "source_record", *IDENTITY_FIELDS))
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _stage_conflicts AS
             WITH dup AS (
                 SELECT s.rowid AS seq, s AS rec, s.* FROM _stage_posts s
                 SEMI JOIN _stage_dups d USING (platform, post_id)
             ), first AS (
-                SELECT * FROM dup QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY seq) = 1
+                SELECT -1 AS seq, {identity} FROM _stage_earlier
+                UNION ALL
+                SELECT seq, {identity} FROM dup ANTI JOIN _stage_earlier USING (platform, post_id)
+                QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY seq) = 1
             )
             SELECT s.seq, s.source_record, s.post_id, f.source_record AS first_record,
                    CASE WHEN {differs} END AS field, to_json(s.rec)::VARCHAR AS raw
@@ -268,8 +337,12 @@ class StagingWriter:
                 updates.append("first_seen = least(accounts.first_seen, excluded.first_seen)")
             elif col == "last_seen":
                 updates.append("last_seen = greatest(accounts.last_seen, excluded.last_seen)")
-            else:
-                updates.append(f"{col} = coalesce(excluded.{col}, accounts.{col})")
+            else:  # a later file updates the profile; a later chunk of the same file does not
+                updates.append(
+                    f"{col} = CASE WHEN accounts.source_file = excluded.source_file "
+                    f"THEN coalesce(accounts.{col}, excluded.{col}) "
+                    f"ELSE coalesce(excluded.{col}, accounts.{col}) END"
+                )
         con.execute(
             f"INSERT INTO accounts SELECT {', '.join(ACCOUNT_COLUMNS)} FROM _stage_acc "
             f"ON CONFLICT (platform, account_id) DO UPDATE SET {', '.join(updates)}"
@@ -282,10 +355,15 @@ def _merge_expression(column: str, sql_type: str, keys: tuple[str, ...]) -> str:
     if column in keys:
         return f"s.{column} AS {column}"
     if sql_type.startswith("VARCHAR[]"):
-        return f"list_distinct(flatten(list(s.{column} ORDER BY s.source_record))) AS {column}"
+        return f"{_ordered_union(f'list(s.{column} ORDER BY s.source_record)')} AS {column}"
     if column == "source_record":
         return "min(s.source_record) AS source_record"
     return f"first(s.{column} ORDER BY s.source_record) FILTER (WHERE s.{column} IS NOT NULL) AS {column}"
+
+
+def _ordered_union(lists: str) -> str:
+    """SQL: the items of a list of lists, each once, in the order first seen (list_distinct reorders)."""
+    return f"list_filter(flatten({lists}), (x, i) -> list_position(flatten({lists}), x) = i)"
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:

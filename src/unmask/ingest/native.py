@@ -1,0 +1,216 @@
+"""The fast path: DuckDB's own CSV reader for clean files, with the Python reader as the reference.
+
+A layout may describe how DuckDB reads its files (`NativeRead`). The pipeline then loads the file
+into a scratch table in one streaming statement and checks it: when any row is one the Python
+reader would reject or read differently (a parse error, a blank required field, a timestamp that is
+not whole seconds, a line break inside a cell, blank lines), the scratch table is dropped and the
+file goes through the Python reader instead. So the fast path never changes what is stored, only
+how fast (tests/ingest/test_native.py compares both paths on generated files).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from unmask.ingest.parsing import COMPRESSED, EARLIEST, LATEST
+from unmask.ingest.writer import DERIVED_ACCOUNT, DERIVED_POST, StagingWriter
+from unmask.store.schema import ACCOUNT_COLUMNS, POST_COLUMNS
+
+SCRATCH = "_ingest_rows"  # real tables, so DuckDB can spill them; dropped when the file is done
+FIRST_SEEN = "_ingest_accounts"
+
+# Python's str.isspace() characters, for blank tests and strip() as the Python readers do them.
+_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\p{Z}]"
+_EMPTY = "''"
+
+
+def py_blank(expr: str) -> str:
+    """SQL: the cell is what `text_or_none` maps to None (absent, or only whitespace)."""
+    return f"({expr} IS NULL OR regexp_full_match({expr}, '{_SPACE}*'))"
+
+
+def py_text(expr: str) -> str:
+    """SQL: `text_or_none` of a cell: None when blank, else the cell unchanged."""
+    return f"CASE WHEN {py_blank(expr)} THEN NULL ELSE {expr} END"
+
+
+def py_strip(expr: str) -> str:
+    """SQL: Python's `str.strip()` of a cell."""
+    return f"regexp_replace({expr}, '^{_SPACE}+|{_SPACE}+$', '', 'g')"
+
+
+def py_split(expr: str, sep: str) -> str:
+    """SQL: `split_cell` — items of a separated cell, each stripped, blanks dropped."""
+    items = f"list_transform(string_split(coalesce({expr}, ''), '{sep}'), x -> {py_strip('x')})"
+    return f"list_filter({items}, x -> x <> '')"
+
+
+def py_list_cell(expr: str) -> str:
+    """SQL: `parse_list_cell` of a cell that `py_list_cell_unclean` accepts."""
+    body = py_strip(f"coalesce({expr}, '')")
+    unquote = """CASE WHEN len(x) >= 2 AND x[1] IN ('''', '"') AND x[1] = x[-1] THEN x[2:-2] ELSE x END"""
+    items = f"list_transform(string_split({body}[2:-2], ','), x -> {py_strip('x')})"
+    return (
+        f"CASE WHEN {body} = '' THEN []::VARCHAR[] "
+        f"WHEN NOT (starts_with({body}, '[') AND ends_with({body}, ']')) THEN [{body}] "
+        f"ELSE list_filter(list_transform({items}, x -> {unquote}), x -> x <> '') END"
+    )
+
+
+def py_list_cell_unclean(expr: str) -> str:
+    """SQL: a list cell whose items hold escapes, inner quotes or quoted commas (Python parses those)."""
+    body = py_strip(f"coalesce({expr}, {_EMPTY})")
+    simple = r"""'[^''"\\]*|''[^''"\\]+''|"[^''"\\]+"'"""
+    items = (
+        f"list_transform(string_split({body}[2:-2], ','), x -> regexp_full_match({py_strip('x')}, {simple}))"
+    )
+    return f"(starts_with({body}, '[') AND ends_with({body}, ']') AND NOT list_bool_and({items}))"
+
+
+def py_count(expr: str) -> str:
+    """SQL: `parse_count` of a cell that `py_count_unclean` accepts ("12", "12.0", blank)."""
+    return f"CASE WHEN coalesce({expr}, '') = '' THEN NULL ELSE split_part({expr}, '.', 1)::BIGINT END"
+
+
+def py_count_unclean(expr: str) -> str:
+    return rf"NOT regexp_full_match(coalesce({expr}, ''), '|[0-9]{{1,18}}(\.0*)?')"
+
+
+def py_when(expr: str) -> str:
+    """SQL: an ISO date or "date hh:mm[:ss]" cell as a timestamp; NULL when it is anything else."""
+    shape = "'[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2})?)?'"
+    return f"CASE WHEN regexp_full_match({expr}, {shape}) THEN TRY_CAST({expr} AS TIMESTAMP) END"
+
+
+def py_when_unclean(expr: str, *, optional: bool) -> str:
+    """SQL: a timestamp cell the fast path does not read (blank counts only when required)."""
+    when = py_when(expr)
+    bad = f"NOT coalesce({when} >= '{EARLIEST}' AND {when} < '{LATEST}', false)"
+    return f"(coalesce({expr}, '') <> '' AND {bad})" if optional else bad
+
+
+def has_nul(columns: Sequence[str]) -> str:
+    return f"contains(concat({', '.join(columns)}), chr(0))"
+
+
+@dataclass(frozen=True)
+class NativeRead:
+    """How DuckDB reads one file of a layout into canonical rows.
+
+    `rows` is a SELECT over the file with a `rec` column (the row's physical line, as the Python
+    reader numbers it); `unclean` a condition on a row of SCRATCH that sends the file to the Python
+    reader; `posts` SELECTs the canonical post columns (minus the writer's derived ones) from
+    SCRATCH, `accounts` the account columns of each account's first row (whose line is its
+    `source_record`), as the Python reader yields an account the first time it meets it.
+    """
+
+    rows: str
+    unclean: str
+    posts: str
+    accounts: str
+    first_line: int  # `rec` of the first data row (2 after a header row)
+
+
+def native_capable(path: Path) -> bool:
+    """Plain files only: compressed ones stream through the Python reader."""
+    return path.suffix.lower() not in COMPRESSED
+
+
+def line_shape(path: Path) -> tuple[int, bool, bool]:
+    """(line count, ends with a line break, has a lone CR) — what decides the Python reader's numbering."""
+    newlines = crlf = cr = 0
+    last = b""
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 24):
+            newlines += block.count(b"\n")
+            cr += block.count(b"\r")
+            crlf += block.count(b"\r\n") + (last == b"\r" and block[:1] == b"\n")
+            last = block[-1:]
+    return newlines, last in (b"\n", b"\r"), cr != crlf
+
+
+def select(columns: dict[str, str], given: dict[str, str], derived: set[str], tail: str) -> str:
+    """SQL selecting `given` expressions as the store's columns, in order; the others NULL or empty."""
+
+    def expression(name: str, sql_type: str) -> str:
+        if name in given:
+            return f"{given[name]} AS {name}"
+        base = sql_type.replace(" NOT NULL", "")
+        return f"{'[]' if base.endswith('[]') else 'NULL'}::{base} AS {name}"
+
+    body = ", ".join(expression(n, t) for n, t in columns.items() if n not in derived)
+    return f"SELECT {body} FROM {SCRATCH} {tail}"
+
+
+def select_posts(given: dict[str, str]) -> str:
+    return select(POST_COLUMNS, given, DERIVED_POST, "")
+
+
+def select_accounts(given: dict[str, str], *, first_by: str) -> str:
+    """Account columns of each account's first row, as the Python readers yield them."""
+    tail = f"WHERE rec IN (SELECT min(rec) FROM {SCRATCH} GROUP BY {first_by})"  # spills, unlike a window
+    return select(ACCOUNT_COLUMNS, given, DERIVED_ACCOUNT, tail)
+
+
+def csv_rows(path: Path, columns: Sequence[str], *, header: bool) -> str:
+    """SQL reading a comma-separated file as the Python `csv` module does, all cells as text."""
+    literal = str(path).replace("'", "''")
+    names = ", ".join(f"'{c}': 'VARCHAR'" for c in columns)
+    return (
+        f"SELECT row_number() OVER () + {2 if header else 1} - 1 AS rec, * FROM read_csv('{literal}', "
+        f"header={str(header).lower()}, columns={{{names}}}, auto_detect=false, all_varchar=true, "
+        "delim=',', quote='\"', escape='\"', strict_mode=true, null_padding=false, encoding='utf-8')"
+    )
+
+
+def load(con: duckdb.DuckDBPyConnection, path: Path, plan: NativeRead) -> int | None:
+    """Load the file into SCRATCH (committed) and return its row count, or None (scratch dropped)
+    when the Python reader must read it."""
+    lines, ends_with_break, lone_cr = line_shape(path)
+    con.execute("SET enable_progress_bar = false")
+    con.execute("SET preserve_insertion_order = true")  # `rec` numbers rows in file order
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {SCRATCH} AS {plan.rows}")
+    except duckdb.Error:  # a row DuckDB cannot parse: the Python reader names it in `rejects`
+        drop(con)
+        return None
+    finally:
+        con.execute("SET preserve_insertion_order = false")
+    rows, unclean, last_rec = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE {plan.unclean}), max(rec) FROM {SCRATCH}"
+    ).fetchone()
+    data_lines = lines + (0 if ends_with_break else 1) - (plan.first_line - 1)
+    if unclean or lone_cr or rows != data_lines or (rows and last_rec != plan.first_line + rows - 1):
+        drop(con)
+        return None
+    con.execute(f"CREATE OR REPLACE TABLE {FIRST_SEEN} AS {plan.accounts}")
+    return int(rows)
+
+
+def feed(
+    con: duckdb.DuckDBPyConnection,
+    plan: NativeRead,
+    writer: StagingWriter,
+    *,
+    rows: int,
+    done: int,
+    chunk: int,
+) -> None:
+    """Hand the loaded rows to the writer chunk by chunk, from row `done` on (a resumed ingest)."""
+    lo, last = plan.first_line + done, plan.first_line + rows - 1
+    while lo <= last:
+        hi = min(lo + chunk - 1, last)
+        window = "WHERE source_record BETWEEN ? AND ?"
+        posts = con.execute(f"SELECT * FROM ({plan.posts}) {window}", [lo, hi]).fetch_arrow_table()
+        accounts = con.execute(f"SELECT * FROM {FIRST_SEEN} {window}", [lo, hi]).fetch_arrow_table()
+        writer.add_chunk(posts, accounts)
+        lo = hi + 1
+
+
+def drop(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
+    con.execute(f"DROP TABLE IF EXISTS {FIRST_SEEN}")

@@ -1,0 +1,181 @@
+"""DuckDB's reader (ingest/native.py) stores exactly what the Python reader stores, or steps aside.
+
+Generated files mix what trips CSV readers up: quotes, commas, Unicode spaces, blank cells, CRLF, a
+byte-order mark, a missing final newline, headerless files. Each is ingested both ways and the
+stores compared column by column; files the fast path declines must still match (through the
+Python reader), and the plain ones must really take the fast path.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from unmask.ingest.pipeline import ingest_file
+from unmask.ingest.qut_csv import COLUMNS
+from unmask.store import Store, open_store
+from unmask.synth.generate import generate
+
+tricky_text = st.lists(
+    st.sampled_from([*"ab ,\"'é🙂\u00a0\u2003\t#@:/.", "http://x.org/a", "\n"]), max_size=12
+).map("".join)
+ids = st.sampled_from(["1", "2", "3", " 4", "5 ", "10", "11"])
+qut_row = st.tuples(
+    ids,  # message_id (repeats: merged or conflicting duplicates)
+    st.sampled_from(["u1", "u2", " u3", "u4\u2003"]),  # user_id
+    st.sampled_from(["alice", "", " ", "bob\u00a0"]),  # username
+    st.sampled_from(["", "1", " 2 "]),  # repost_id
+    st.sampled_from(["", "3"]),  # reply_id
+    tricky_text,  # message
+    st.sampled_from(
+        ["1693526400", "1693526460", "0"] * 4 + ["1693526400.5", "x", "4102444800", "99999999999"]
+    ),  # timestamp
+    st.sampled_from(["", "http://a.org", "http://a.org  http://b.org ", "\thttp://c.org"]),  # urls
+)
+
+
+def qut_file(path: Path, rows: list[tuple], *, header: bool, crlf: bool, bom: bool, last_break: bool) -> Path:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n" if crlf else "\n")
+    if header:
+        writer.writerow(COLUMNS)
+    writer.writerows(rows)
+    text = out.getvalue()
+    if not last_break:
+        text = text.rstrip("\r\n")
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    return path
+
+
+def everything(store: Store) -> dict[str, list[tuple]]:
+    con = store.con
+    return {
+        table: con.execute(f"SELECT * EXCLUDE (source_file) FROM {table} ORDER BY ALL").fetchall()
+        for table in ("posts", "accounts", "rejects")
+    }
+
+
+def both_ways(tmp_path: Path, path: Path) -> tuple[dict, dict, bool]:
+    stores = {}
+    took_native = False
+    for way in ("native", "python"):
+        db = tmp_path / f"{way}.duckdb"
+        db.unlink(missing_ok=True)
+        store = open_store(db)
+        result = ingest_file(store, path, use_native=way == "native", chunk_records=3)
+        if way == "native":
+            took_native = result.native
+        stores[way] = everything(store)
+        store.close()
+    return stores["native"], stores["python"], took_native
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(qut_row, min_size=1, max_size=8),
+    header=st.booleans(),
+    crlf=st.booleans(),
+    bom=st.booleans(),
+    last_break=st.booleans(),
+)
+def test_qut_fast_path_stores_what_the_python_reader_stores(
+    tmp_path: Path, rows: list[tuple], header: bool, crlf: bool, bom: bool, last_break: bool
+) -> None:
+    path = qut_file(tmp_path / "q.csv", rows, header=header, crlf=crlf, bom=bom, last_break=last_break)
+    native, python, took_native = both_ways(tmp_path, path)
+    event(f"fast path: {took_native}")
+    assert native == python
+
+
+def test_a_plain_file_takes_the_fast_path(tmp_path: Path) -> None:
+    rows = [
+        ("1", "u1", "alice", "", "", 'Hello, "Canada"', "1693526400", "http://a.org http://b.org"),
+        ("2", "u2", "bob", "1", "", "RT Hello\u00a0Canada 🙂", "1693526460", ""),
+        ("3", "u1", "alice", "", "2", "  ", "1693526520", ""),
+    ]
+    path = qut_file(tmp_path / "q.csv", rows, header=True, crlf=False, bom=False, last_break=True)
+    native, python, took_native = both_ways(tmp_path, path)
+    assert took_native and native == python
+    assert len(native["posts"]) == 3 and len(native["accounts"]) == 2 and native["rejects"] == []
+
+
+def test_a_file_with_a_bad_row_goes_through_the_python_reader(tmp_path: Path) -> None:
+    rows = [
+        ("1", "u1", "alice", "", "", "fine", "1693526400", ""),
+        ("2", "", "x", "", "", "no user", "1", ""),
+    ]
+    path = qut_file(tmp_path / "q.csv", rows, header=True, crlf=False, bom=False, last_break=True)
+    native, python, took_native = both_ways(tmp_path, path)
+    assert not took_native and native == python
+    assert [r[:3] for r in native["rejects"]] == [(3, "user_id", "missing_field")]
+
+
+IO_COLUMNS = (
+    "tweetid",
+    "userid",
+    "user_display_name",
+    "user_screen_name",
+    "follower_count",
+    "account_creation_date",
+    "tweet_text",
+    "tweet_time",
+    "in_reply_to_tweetid",
+    "is_retweet",
+    "retweet_tweetid",
+    "like_count",
+    "hashtags",
+    "urls",
+)
+io_row = st.tuples(
+    ids,
+    st.sampled_from(["u1", "u2", " u3"]),
+    tricky_text.filter(lambda t: "\n" not in t),  # user_display_name
+    st.sampled_from(["alice", "", "bob"]),
+    st.sampled_from(["", "12", "12.0"] * 3 + ["3.5", " 4"]),  # follower_count
+    st.sampled_from(["2014-07-07", "", "2014-07-07 10:00"] * 3 + ["1388534400", "1960-01-01"]),
+    tricky_text,  # tweet_text
+    st.sampled_from(
+        ["2022-01-02 14:14"] * 4 + ["2022-01-02T14:14:00Z", "2022-13-02 14:14", "9999-01-01 00:00"]
+    ),
+    st.sampled_from(["", "7"]),
+    st.sampled_from(["False", "True", "", "true", "f"] * 3 + ["maybe"]),
+    st.sampled_from(["", "9"]),
+    st.sampled_from(["0", "0.0", ""] * 3 + ["-1"]),
+    st.sampled_from(
+        ["[]", "[summer]", "['a', 'b']", '["x", "y"]', "[a, , b]", "", "solo"] * 2 + ["['a, b']"]
+    ),
+    st.sampled_from(["[]", "[http://a.org]", "['http://a.org', 'http://b.org']"] * 3 + ["[x\\y]"]),
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(io_row, min_size=1, max_size=8), drop=st.sampled_from([None, "like_count", "is_retweet"])
+)
+def test_io_archive_fast_path_stores_what_the_python_reader_stores(
+    tmp_path: Path, rows: list[tuple], drop: str | None
+) -> None:
+    keep = [i for i, c in enumerate(IO_COLUMNS) if c != drop]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+    writer.writerow([IO_COLUMNS[i] for i in keep])
+    writer.writerows([[row[i] for i in keep] for row in rows])
+    path = tmp_path / "io.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    native, python, took_native = both_ways(tmp_path, path)
+    event(f"fast path: {took_native}")
+    assert native == python
+
+
+def test_the_generated_csv_layouts_take_the_fast_path(tmp_path: Path) -> None:
+    """What `unmask synth` writes (real-shaped IO-archive and QUT files) is read by DuckDB, identically."""
+    generate(tmp_path / "sample", posts=3000, seed=3)
+    for name in ("io_archive.csv", "qut.csv"):
+        native, python, took_native = both_ways(tmp_path, tmp_path / "sample" / name)
+        assert took_native, f"{name} should be clean enough for DuckDB's reader"
+        assert native == python
+        assert len(native["posts"]) > 2000 and native["rejects"] == []
