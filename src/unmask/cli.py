@@ -12,8 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -39,14 +41,31 @@ DbOption = Annotated[Path, typer.Option("--db", help="DuckDB store file.", dir_o
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output (for scripts).")]
 
 
+def _first_failure(exc: BaseException) -> BaseException:
+    """The error that started a chain: a ROLLBACK refused after a failed COMMIT hides the COMMIT's cause."""
+    while isinstance(exc.__context__, duckdb.Error | OSError):
+        exc = exc.__context__
+    return exc
+
+
 @contextmanager
 def errors_to_exit() -> Iterator[None]:
-    """Turn the library's typed errors into one red line and exit code 2."""
+    """Turn the library's typed errors into one red line and exit code 2.
+
+    A DuckDB or OS error that escapes the library (a full disk during a commit, a damaged block met in
+    the middle of a query) gets the same one line, naming its first failure, instead of a traceback.
+    """
     try:
         yield
     except UnmaskError as exc:
-        console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
-        raise typer.Exit(2) from exc
+        message = str(exc)
+    except (duckdb.Error, OSError) as exc:
+        message = f"the store or a file could not be read or written: {_first_failure(exc)}"
+    else:
+        return
+    one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    console.print(f"[red]error:[/red] {escape(one_line)}", markup=True, highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
 
 
 def progress_bar(quiet: bool) -> Progress:
@@ -73,10 +92,18 @@ def ingest(
         str | None,
         typer.Option("--mapping", "-m", help="Generic layout: packaged mapping name or TOML path."),
     ] = None,
+    memory_limit: Annotated[
+        str | None,
+        typer.Option("--memory-limit", help="DuckDB's memory cap while ingesting (default 1GB; e.g. 4GB)."),
+    ] = None,
+    chunk_records: Annotated[
+        int | None,
+        typer.Option("--chunk-records", min=1, help="Records committed together (default 500,000)."),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Read platform exports into the store. Re-running a file adds nothing."""
-    from unmask.ingest.pipeline import ingest_paths
+    """Read platform exports into the store. Re-running a file adds nothing; an interrupted file resumes."""
+    from unmask.ingest.pipeline import CHUNK_RECORDS, INGEST_MEMORY_LIMIT, ingest_paths
 
     with errors_to_exit(), open_store(db) as store, progress_bar(quiet) as progress:
         task = progress.add_task("ingest", total=None)
@@ -85,6 +112,8 @@ def ingest(
             paths,
             format=format,
             mapping=mapping,
+            memory_limit=memory_limit or INGEST_MEMORY_LIMIT,
+            chunk_records=chunk_records or CHUNK_RECORDS,
             on_file=lambda p: progress.update(task, description=f"ingest {p.name}"),
             on_batch=lambda n: progress.advance(task, n),
         )
@@ -135,6 +164,13 @@ def synth(
     posts: Annotated[int, typer.Option("--posts", help="Approximate number of posts.", min=1000)] = 100_000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same files.")] = 7,
     difficulty: Annotated[str, typer.Option("--difficulty", help="easy | normal | hard")] = "normal",
+    platforms: Annotated[
+        str,
+        typer.Option(
+            "--platforms",
+            help="Comma-separated: x, facebook, youtube, reddit, tiktok. Several: each in its own layout.",
+        ),
+    ] = "x",
     quiet: QuietOption = False,
 ) -> None:
     """Write a Spamouflage-like scenario hidden in organic traffic, with its truth file."""
@@ -147,6 +183,7 @@ def synth(
             posts=posts,
             seed=seed,
             difficulty=difficulty,
+            platforms=platforms,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
     if not quiet:
@@ -399,6 +436,65 @@ def user_add(
     with errors_to_exit():
         add_user(db, name, role, password)
     out.print(f"added {name} ({role})", markup=False)
+
+
+@app.command()
+def watch(
+    directory: Annotated[Path, typer.Argument(help="Folder where export files land.", file_okay=False)],
+    db: DbOption = DEFAULT_DB,
+    webhook: Annotated[
+        str | None, typer.Option("--webhook", help="POST each alert as JSON to this http(s) URL.")
+    ] = None,
+    interval: Annotated[
+        float,
+        typer.Option("--interval", help="Seconds between looks; a file is taken once unchanged this long."),
+    ] = 10.0,
+    once: Annotated[bool, typer.Option("--once", help="Take what is ready, score it, and exit.")] = False,
+    grow: Annotated[
+        float,
+        typer.Option("--grow", help="Alert when a campaign grew by this fraction since its last alert."),
+    ] = 0.25,
+    min_target_replies: Annotated[
+        int, typer.Option("--min-target-replies", help="Replies that make an account a campaign's target.")
+    ] = 3,
+    signals: Annotated[
+        str | None, typer.Option("--signals", help="Comma-separated pair signals to run (default: all).")
+    ] = None,
+    format: Annotated[
+        str | None, typer.Option("--format", "-f", help="Layout; detected when absent.")
+    ] = None,
+    mapping: Annotated[
+        str | None, typer.Option("--mapping", "-m", help="Generic layout: mapping name or TOML path.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Log alerts and problems only.")] = False,
+) -> None:
+    """Ingest files as they land in DIRECTORY, re-score what they touch, and alert on campaigns.
+
+    A file is taken once its size and time have held still for --interval seconds.
+
+    Names starting with "." or "~" or ending in .part, .tmp, ... are never taken: write there, then rename.
+
+    Alerts (campaign appeared, grew by --grow, new target) go to the log, the alerts table and --webhook.
+
+    Stop with Ctrl-C or SIGTERM; a restart carries on without reading old files again.
+    """
+    import logging
+
+    from unmask.watch.loop import stop_on_signals, watch_config
+    from unmask.watch.loop import watch as run_watch
+
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(message)s")
+    with errors_to_exit():
+        config = watch_config(
+            interval=interval,
+            webhook=webhook,
+            grow=grow,
+            min_target_replies=min_target_replies,
+            signals=signals,
+            format=format,
+            mapping=mapping,
+        )
+        run_watch(directory, db, config, once=once, stop=stop_on_signals())
 
 
 def main() -> None:

@@ -59,14 +59,14 @@ def everything(store: Store) -> dict[str, list[tuple]]:
     }
 
 
-def both_ways(tmp_path: Path, path: Path) -> tuple[dict, dict, bool]:
+def both_ways(tmp_path: Path, path: Path, chunk: int = 4) -> tuple[dict, dict, bool]:
     stores = {}
     took_native = False
     for way in ("native", "python"):
         db = tmp_path / f"{way}.duckdb"
         db.unlink(missing_ok=True)
         store = open_store(db)
-        result = ingest_file(store, path, use_native=way == "native", chunk_records=3)
+        result = ingest_file(store, path, use_native=way == "native", chunk_records=chunk)
         if way == "native":
             took_native = result.native
         stores[way] = everything(store)
@@ -74,7 +74,7 @@ def both_ways(tmp_path: Path, path: Path) -> tuple[dict, dict, bool]:
     return stores["native"], stores["python"], took_native
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     rows=st.lists(qut_row, min_size=1, max_size=8),
     header=st.booleans(),
@@ -152,7 +152,7 @@ io_row = st.tuples(
 )
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     rows=st.lists(io_row, min_size=1, max_size=8), drop=st.sampled_from([None, "like_count", "is_retweet"])
 )
@@ -175,7 +175,7 @@ def test_the_generated_csv_layouts_take_the_fast_path(tmp_path: Path) -> None:
     """What `unmask synth` writes (real-shaped IO-archive and QUT files) is read by DuckDB, identically."""
     generate(tmp_path / "sample", posts=3000, seed=3)
     for name in ("io_archive.csv", "qut.csv"):
-        native, python, took_native = both_ways(tmp_path, tmp_path / "sample" / name)
+        native, python, took_native = both_ways(tmp_path, tmp_path / "sample" / name, chunk=1000)
         assert took_native, f"{name} should be clean enough for DuckDB's reader"
         assert native == python
         assert len(native["posts"]) > 2000 and native["rejects"] == []

@@ -158,6 +158,37 @@ MIGRATIONS: list[list[str]] = [
     updated_at TIMESTAMP NOT NULL
 )""",
     ],
+    # v5: `unmask watch` (see unmask.watch): the alerts it raised, the files it took, the sources it
+    # scored, and its incremental state: every co-action pair and each key's popularity (so that an
+    # edge can be re-aggregated exactly), per-edge terms to re-weight edges when the account total
+    # changes, what it knows of each campaign, and its step counter.
+    [
+        """CREATE TABLE IF NOT EXISTS alerts (
+    alert_id BIGINT PRIMARY KEY,
+    raised_at TIMESTAMP NOT NULL,
+    kind VARCHAR NOT NULL,
+    campaign_id VARCHAR NOT NULL,
+    message VARCHAR NOT NULL,
+    payload VARCHAR NOT NULL,
+    delivered_at TIMESTAMP,
+    attempts INTEGER NOT NULL DEFAULT 0
+)""",
+        """CREATE TABLE IF NOT EXISTS watch_files (
+    path VARCHAR PRIMARY KEY, size_bytes BIGINT NOT NULL, mtime_ns BIGINT NOT NULL,
+    outcome VARCHAR NOT NULL, detail VARCHAR, taken_at TIMESTAMP NOT NULL
+)""",
+        "CREATE TABLE IF NOT EXISTS watch_scored (sha256 VARCHAR PRIMARY KEY, scored_at TIMESTAMP NOT NULL)",
+        """CREATE TABLE IF NOT EXISTS watch_pairs (
+    signal VARCHAR, a VARCHAR, b VARCHAR, key VARCHAR, post_a VARCHAR, post_b VARCHAR,
+    ts_a TIMESTAMP, ts_b TIMESTAMP
+)""",
+        "CREATE TABLE IF NOT EXISTS watch_keys (signal VARCHAR, key VARCHAR, accounts BIGINT)",
+        "CREATE TABLE IF NOT EXISTS watch_edges (signal VARCHAR, a VARCHAR, b VARCHAR, pairs BIGINT, log_k DOUBLE)",
+        """CREATE TABLE IF NOT EXISTS watch_campaigns (
+    campaign_id VARCHAR, baseline_accounts BIGINT NOT NULL, targets VARCHAR[] NOT NULL
+)""",
+        "CREATE TABLE IF NOT EXISTS watch_state (step BIGINT NOT NULL, accounts BIGINT NOT NULL)",
+    ],
 ]
 
 RESULT_TABLES = (
