@@ -183,7 +183,8 @@ MIGRATIONS: list[list[str]] = [
     ts_a TIMESTAMP, ts_b TIMESTAMP
 )""",
         "CREATE TABLE IF NOT EXISTS watch_keys (signal VARCHAR, key VARCHAR, accounts BIGINT)",
-        "CREATE TABLE IF NOT EXISTS watch_edges (signal VARCHAR, a VARCHAR, b VARCHAR, pairs BIGINT, log_k DOUBLE)",
+        "CREATE TABLE IF NOT EXISTS watch_edges "
+        "(signal VARCHAR, a VARCHAR, b VARCHAR, pairs BIGINT, log_k DOUBLE)",
         """CREATE TABLE IF NOT EXISTS watch_campaigns (
     campaign_id VARCHAR, baseline_accounts BIGINT NOT NULL, targets VARCHAR[] NOT NULL
 )""",
