@@ -1,7 +1,8 @@
 """Co-sharing: the same link, hashtag, reposted post or media item within the window.
 
-Media references are perceptual hashes where the export gives them (PDQ or the anonymised phash of
-the German-election set), so re-encoded copies of one image or video frame share a key.
+Media references that are perceptual hashes (pHash, PDQ) are grouped by Hamming distance first
+(signals/media_hash.py), so re-encoded copies of one image or video frame share a key; other
+references (media keys, the anonymised phash ids of the German-election set) match exactly.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import ibis.expr.types as ir
 
 from unmask.engines.base import Engine
 from unmask.signals.base import PairSignal, account_key
+from unmask.signals.media_hash import near_media_events
 
 
 def _list_events(engine: Engine, column: str, *, lower: bool = False) -> ir.Table:
@@ -32,7 +34,7 @@ def co_hashtag_events(engine: Engine, signal: PairSignal) -> ir.Table:
 
 
 def co_media_events(engine: Engine, signal: PairSignal) -> ir.Table:
-    return _list_events(engine, "media")
+    return near_media_events(engine, _list_events(engine, "media"))
 
 
 def co_repost_events(engine: Engine, signal: PairSignal) -> ir.Table:
