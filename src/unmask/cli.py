@@ -197,15 +197,42 @@ def detect(
         Path | None,
         typer.Option("--out", help="Also write accounts.csv and campaigns.json here.", file_okay=False),
     ] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="duckdb (the store) or spark (the Parquet of export-parquet).")
+    ] = "duckdb",
+    master: Annotated[str, typer.Option("--master", help="Spark master URL (--engine spark).")] = "local[*]",
+    input_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--input", help="Parquet folder from `unmask export-parquet` (--engine spark).", file_okay=False
+        ),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Run every signal, fuse them into campaigns, score and summarise them; store the results."""
-    from unmask.campaigns.detect import detect as run_detect
-    from unmask.campaigns.outputs import write_outputs
+    """Run every signal, fuse them into campaigns, score and summarise them; store the results.
 
-    with errors_to_exit(), open_store(db) as store, progress_bar(quiet) as progress:
+    With `--engine spark` the same steps run on Apache Spark over `--input`; results go to `--out`.
+    """
+    from unmask.campaigns.detect import detect as run_detect
+    from unmask.campaigns.detect import detect_parquet
+    from unmask.campaigns.outputs import write_outputs
+    from unmask.errors import InputError
+
+    with errors_to_exit(), progress_bar(quiet) as progress:
         task = progress.add_task("detect", total=None)
-        result = run_detect(store, progress=lambda step: progress.update(task, description=f"detect: {step}"))
+
+        def step(name: str) -> None:
+            progress.update(task, description=f"detect: {name}")
+
+        if engine == "spark":
+            if input_dir is None or out_dir is None:
+                raise InputError("--engine spark needs --input PARQUET_DIR and --out DIR")
+            result = detect_parquet(input_dir, master=master, progress=step)
+        elif engine == "duckdb":
+            with open_store(db) as store:
+                result = run_detect(store, progress=step)
+        else:
+            raise InputError(f"unknown engine {engine!r}; valid: duckdb, spark")
         written = write_outputs(result, out_dir) if out_dir else ()
     if quiet:
         return

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import ibis
 import pyarrow as pa
@@ -19,6 +20,7 @@ from unmask.campaigns.score import CampaignScore, score_communities
 from unmask.campaigns.summary import summarise_all
 from unmask.engines.base import Engine
 from unmask.engines.duckdb import DuckDBEngine
+from unmask.errors import InputError
 from unmask.signals.coaction import co_action_pairs, pairs_to_edges
 from unmask.signals.features import FEATURE_COLUMNS
 from unmask.signals.registry import ACCOUNT_FEATURES, PAIR_SIGNALS
@@ -156,3 +158,27 @@ def detect(
         ),
     )
     return result
+
+
+def detect_parquet(
+    input_dir: Path,
+    *,
+    master: str = "local[*]",
+    config: DetectConfig | None = None,
+    progress: Progress | None = None,
+) -> DetectResult:
+    """Detect campaigns on Apache Spark over the Parquet hand-off of `unmask export-parquet`.
+
+    The results are returned (for accounts.csv and campaigns.json), not stored: the input is a
+    folder a cluster reads, not a store.
+    """
+    from unmask.engines.spark import SparkEngine, spark_session
+
+    for table in ("posts", "accounts"):
+        if not (input_dir / table).is_dir():
+            raise InputError(f"{input_dir}: no {table}/ folder; write one with `unmask export-parquet`")
+    session = spark_session(master)
+    try:
+        return run_detection(SparkEngine(session, input_dir), config, progress=progress)
+    finally:
+        session.stop()
