@@ -1,4 +1,5 @@
-"""Campaign summaries: who, how much, where, when (with bursts), whom it targeted, what it said.
+"""Campaign summaries: who, how much, where (posts and accounts per platform), when (with bursts), whom it
+targeted, what it said.
 
 Everything is computed for all campaigns at once with relational steps grouped by campaign, then
 shaped into plain JSON-able dicts (the `campaigns.json` contract and the documents' input).
@@ -6,7 +7,7 @@ shaped into plain JSON-able dicts (the `campaigns.json` contract and the documen
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 from statistics import median
 from typing import Any
@@ -126,7 +127,8 @@ def summarise_all(engine: Engine, campaigns: list[CampaignScore]) -> dict[str, d
             "components": campaign.components,
             "accounts": len(campaign.members),
             "posts": o["posts"],
-            "platforms": by_platform.get(cid, {}),
+            "platforms": by_platform.get(cid, {}),  # posts per platform
+            "accounts_by_platform": dict(sorted(Counter(m.platform for m in campaign.members).items())),
             "languages": dict(sorted(by_language.get(cid, {}).items(), key=lambda kv: -kv[1])),
             "time_span": {
                 "start": o["first_post"].isoformat() if o["first_post"] else None,

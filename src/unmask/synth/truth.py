@@ -11,20 +11,29 @@ from unmask.errors import InputError
 from unmask.synth.accounts import CAMPAIGN_ID, Population
 
 TRUTH_HEADER = ("platform", "account_id", "label", "campaign")
-PLATFORM = "x"
+PLATFORM = "x"  # the platform whose account ids are numbers (ordered as numbers)
 
 
-def write_truth(path: Path, pop: Population, posted: np.ndarray) -> None:
-    """One row per account that posted, in user-id order (which only follows creation time)."""
-    who = np.flatnonzero(posted)
-    who = who[np.argsort(pop.user_id[who], kind="stable")]
+def write_truth(
+    path: Path, pop: Population, posted: dict[str, np.ndarray], ids: dict[str, list[str]]
+) -> tuple[int, int]:
+    """One row per account that posted, platform by platform: X accounts in user-id order (which only
+    follows creation time), other platforms' in account-id order. Returns (rows, campaign rows)."""
+    rows = campaign_rows = 0
     with path.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh, lineterminator="\n")
         out.writerow(TRUTH_HEADER)
-        for uid, campaign in zip(pop.user_id[who].tolist(), pop.is_campaign[who].tolist(), strict=True):
-            out.writerow(
-                (PLATFORM, uid, "campaign" if campaign else "organic", CAMPAIGN_ID if campaign else "")
-            )
+        for platform, mask in posted.items():
+            who = np.flatnonzero(mask)
+            names = ids[platform]
+            key = pop.user_id[who] if platform == PLATFORM else np.array([names[i] for i in who.tolist()])
+            who = who[np.argsort(key, kind="stable")]
+            for i, campaign in zip(who.tolist(), pop.is_campaign[who].tolist(), strict=True):
+                label = "campaign" if campaign else "organic"
+                out.writerow((platform, names[i], label, CAMPAIGN_ID if campaign else ""))
+            rows += len(who)
+            campaign_rows += int(pop.is_campaign[who].sum())
+    return rows, campaign_rows
 
 
 def load_truth(path: Path) -> dict[tuple[str, str], str | None]:

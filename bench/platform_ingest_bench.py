@@ -1,0 +1,74 @@
+"""Ingest throughput and peak memory per platform layout, at about 1M records each.
+
+    python bench/platform_ingest_bench.py [--records 1000000] [--platforms x,facebook,youtube,reddit,tiktok]
+
+For each platform, `unmask synth --platforms <p>` writes a scenario on that platform alone, in its own
+export layout (X API v2, Meta Content Library, YouTube Data API, Arctic Shift, TikTok Research API), sized
+so that its files hold about `--records` posts: a small calibration run gives the share of generated
+posts the platform keeps (YouTube and Reddit have no retweets, TikTok's API no commenters). Scenarios are
+kept under bench/out/. Then `unmask ingest` of the platform's files into a fresh store is timed as a
+child process, so its own peak RSS is read. Prints a Markdown table to paste into bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from common import OUT, machine, run_measured, today, unmask
+
+CALIBRATION_POSTS = 20_000
+PLATFORMS = "x,facebook,youtube,reddit,tiktok"
+
+
+def scenario(platform: str, posts: int) -> Path:
+    """The scenario of one platform alone (generated once, then reused)."""
+    folder = OUT / f"platform-{platform}-{posts}"
+    if not (folder / "truth.csv").exists():
+        made = run_measured(
+            unmask("synth", "--out", str(folder), "--posts", str(posts), "--platforms", platform, "--quiet")
+        )
+        print(f"synth {platform} {posts:,}: {made.seconds:.0f} s, peak {made.peak_rss_mb:.0f} MB", flush=True)
+    return folder
+
+
+def export_files(folder: Path) -> list[str]:
+    return sorted(str(p) for p in folder.iterdir() if p.is_file() and p.suffix in (".jsonl", ".ndjson"))
+
+
+def ingest(folder: Path, db: Path) -> tuple[int, float, float]:
+    """(posts stored, seconds, peak RSS MB) of one `unmask ingest` of the folder's export files."""
+    db.unlink(missing_ok=True)
+    measured = run_measured(unmask("ingest", *export_files(folder), "--db", str(db), "--quiet"))
+    stats = json.loads(run_measured(unmask("stats", "--db", str(db), "--json")).stdout)
+    db.unlink(missing_ok=True)
+    return sum(stats["posts"].values()), measured.seconds, measured.peak_rss_mb
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--platforms", default=PLATFORMS)
+    args = parser.parse_args()
+    rows = []
+    for platform in args.platforms.split(","):
+        calibration = scenario(platform, CALIBRATION_POSTS)
+        kept, _, _ = ingest(calibration, OUT / f"calibrate-{platform}.duckdb")
+        posts = max(
+            CALIBRATION_POSTS, round(1.05 * args.records * CALIBRATION_POSTS / kept)
+        )  # a margin: at least --records
+        folder = scenario(platform, posts)
+        stored, seconds, rss = ingest(folder, OUT / f"ingest-{platform}.duckdb")
+        files = ", ".join(Path(f).name for f in export_files(folder))
+        rows.append((platform, files, stored, seconds, stored / seconds, rss))
+        print(f"{platform}: {stored:,} posts in {seconds:.1f} s, peak {rss:.0f} MB", flush=True)
+    print(f"\n### Ingest per platform layout ({today()}, {machine()})\n")
+    print("| platform | files | posts stored | seconds | posts/s | peak RSS MB |")
+    print("|---|---|---:|---:|---:|---:|")
+    for platform, files, stored, seconds, rate, rss in rows:
+        print(f"| {platform} | {files} | {stored:,} | {seconds:.1f} | {rate:,.0f} | {rss:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()
