@@ -90,3 +90,14 @@ def test_cli_exits_non_zero_only_when_nothing_could_be_read(tmp_path: Path) -> N
     assert runner.invoke(app, ["ingest", str(junk), str(good), "--db", str(db)]).exit_code == 0
     with open_store(db) as store:
         assert counts(store)[0] == 3
+
+
+def test_replies_get_their_parents_author_from_another_file(store: Store, tmp_path: Path) -> None:
+    """The replies come first, the post they answer in a later file: the target is filled then."""
+    replies = write_qut(tmp_path / "replies.csv", ["7,u5,eve,,1,@alice no,1693526700,\n"])
+    ingest_paths(store, [replies])
+    target = "SELECT reply_to_account_id FROM posts WHERE post_id = '7'"
+    assert store.con.execute(target).fetchone() == (None,)
+    report = ingest_paths(store, [write_qut(tmp_path / "a.csv", QUT_ROWS)])
+    assert store.con.execute(target).fetchone() == ("u1",)
+    assert report.reply_targets_filled == 2  # post 7, and post 3 answering post 2 of the same file

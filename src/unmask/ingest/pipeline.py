@@ -48,6 +48,7 @@ class FileResult:
 @dataclass
 class IngestReport:
     files: list[FileResult] = field(default_factory=list)
+    reply_targets_filled: int = 0  # replies given their parent's author from the store
 
     @property
     def posts_read(self) -> int:
@@ -258,4 +259,29 @@ def ingest_paths(
                 store, path, format=format, mapping=mapping, on_batch=on_batch, chunk_records=chunk_records
             )
         )
+    # Every run, not only one that added posts: a run killed before this step left it to the next.
+    report.reply_targets_filled = fill_reply_targets(store.con)
     return report
+
+
+def fill_reply_targets(con: duckdb.DuckDBPyConnection) -> int:
+    """Give replies whose export named only the parent post the parent's author, from the store.
+
+    A comment file often names the post it answers but not who wrote that post (Reddit dumps, Meta
+    Content Library comments, QUT CSV); when the post is in the store, from any file ingested before or
+    after, its author is the reply's target, so co-reply sees the comment as a reply to that person.
+    """
+    con.execute("BEGIN TRANSACTION")
+    try:
+        (filled,) = con.execute(
+            """UPDATE posts SET reply_to_account_id = parent.account_id
+            FROM (SELECT platform, post_id, any_value(account_id) AS account_id FROM posts
+                  GROUP BY platform, post_id) parent
+            WHERE posts.reply_to_account_id IS NULL AND posts.reply_to_post_id IS NOT NULL
+              AND parent.platform = posts.platform AND parent.post_id = posts.reply_to_post_id"""
+        ).fetchone()
+        con.execute("COMMIT")
+    except BaseException:
+        rollback(con)
+        raise
+    return int(filled)
