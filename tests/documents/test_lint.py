@@ -209,3 +209,18 @@ def test_property_lint_never_crashes(text: str) -> None:
     page = "# Incident I1: x\n* **Year started:** " + text
     findings = lint_page(page, catalogue=Catalogue({}, (), "empty", "test"), incident_data={})
     assert all(finding.line >= 1 for finding in findings)
+
+
+def test_linting_follows_the_incident_data_it_is_given(
+    seed_copy: Path, catalogue: Catalogue, known: dict[str, Incident]
+) -> None:
+    """The index of DISARM's evidence is kept between pages, but never for other incidents than given."""
+    text = seed_copy.read_text(encoding="utf-8")
+
+    def borrowed(incidents: dict[str, Incident]) -> list[int]:
+        return [f.line for f in lint(text, catalogue, incidents) if f.code == "borrowed-evidence"]
+
+    without_madagascar = {key: value for key, value in known.items() if key != "I00075"}
+    assert borrowed(known) == [24, 25, 26]
+    assert borrowed(without_madagascar) == []
+    assert borrowed(known) == [24, 25, 26]

@@ -17,10 +17,11 @@ import json
 import re
 import uuid
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
-from urllib.parse import quote
+from typing import Any, Protocol
+from urllib.parse import quote, unquote
 
 from unmask.documents.catalogue import Catalogue
 from unmask.documents.incident import Incident
@@ -48,6 +49,18 @@ _ACCOUNT_URLS = {
 }
 
 
+def _link_readers(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
+    """Each link pattern as a regex capturing the (percent-encoded) id, to read an id back from a link."""
+    readers = []
+    for pattern in dict.fromkeys(patterns):
+        prefix, _, suffix = pattern.partition("{id}")
+        readers.append(re.compile(re.escape(prefix) + "(.*)" + re.escape(suffix)))
+    return tuple(readers)
+
+
+_LINK_READERS = _link_readers([*_POST_URLS.values(), *_ACCOUNT_URLS.values()])
+
+
 def post_url(platform: str, post_id: str) -> str:
     """The public link of a post, or "" for a platform whose links unmask does not know."""
     pattern = _POST_URLS.get(platform.lower())
@@ -62,6 +75,18 @@ def account_url(platform: str, account_id: str) -> str:
     """
     pattern = _ACCOUNT_URLS.get(platform.lower())
     return pattern.format(id=quote(account_id, safe="")) if pattern else ""
+
+
+def ids_in_ref(ref: str) -> set[str]:
+    """Every post or account id that `ref` may cite, as documents cite them (`PostRef.ref`,
+    `Member.ref`): the bare id, the id after a `platform:` prefix, or the id in a link. A superset, for
+    looking the candidates up in the store instead of listing every reference a campaign has."""
+    found = {ref, *(ref[i + 1 :] for i, char in enumerate(ref) if char == ":")}
+    for reader in _LINK_READERS:
+        match = reader.fullmatch(ref)
+        if match:
+            found.add(unquote(match.group(1)))
+    return found
 
 
 def markup_to_text(markup: str) -> str:
@@ -183,8 +208,8 @@ class CampaignData:
 
     @property
     def fingerprint(self) -> str:
-        """sha256 of the sorted account keys: what ties saved documents and STIX ids to this campaign."""
-        return hashlib.sha256("\n".join(sorted(m.acct for m in self.members)).encode()).hexdigest()
+        """What ties saved documents and STIX ids to this campaign (see `members_fingerprint`)."""
+        return members_fingerprint(m.acct for m in self.members)
 
     @property
     def incident_id(self) -> str:
@@ -192,6 +217,56 @@ class CampaignData:
 
     def member(self, acct: str) -> Member | None:
         return next((m for m in self.members if m.acct == acct), None)
+
+
+def members_fingerprint(accts: Iterable[str]) -> str:
+    """sha256 of the sorted account keys: what ties saved documents and STIX ids to a campaign."""
+    return hashlib.sha256("\n".join(sorted(accts)).encode()).hexdigest()
+
+
+class CampaignKey(Protocol):
+    """What a saved incident is tied to: the campaign's id and the fingerprint of its accounts."""
+
+    @property
+    def campaign_id(self) -> str: ...
+
+    @property
+    def fingerprint(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignRef:
+    """A campaign's key read without its data (see `campaign_ref`)."""
+
+    campaign_id: str
+    fingerprint: str
+
+
+def campaign_ref(store: Store, campaign_id: str) -> CampaignRef:
+    """The campaign's id and account fingerprint from two small queries; NotFoundError as load_campaign."""
+    if store.con.execute("SELECT 1 FROM campaigns WHERE campaign_id = ?", [campaign_id]).fetchone() is None:
+        raise _no_campaign(store, campaign_id)
+    accts = store.con.execute(
+        "SELECT platform || ':' || account_id FROM campaign_accounts WHERE campaign_id = ?", [campaign_id]
+    ).fetchall()
+    return CampaignRef(campaign_id, members_fingerprint(acct for (acct,) in accts))
+
+
+def data_version(store: Store) -> tuple[Any, ...]:
+    """A value that changes whenever what `load_campaign` reads may have: with each `unmask detect` run
+    (detect_runs is replaced with the results) and each ingest (posts and accounts added, files in the
+    ledger). Documents built from detection results can be cached under it."""
+    row = store.con.execute(
+        """SELECT (SELECT string_agg(concat_ws('|', run_id, started_at, finished_at), ';'
+                                     ORDER BY finished_at, started_at) FROM detect_runs),
+                  (SELECT count(*) FROM posts), (SELECT count(*) FROM accounts),
+                  (SELECT count(*) FROM sources), (SELECT max(ingested_at) FROM sources)"""
+    ).fetchone()
+    return tuple(row or ())
+
+
+def _no_campaign(store: Store, campaign_id: str) -> NotFoundError:
+    return NotFoundError(f"no campaign {campaign_id!r} in {store.path}; run `unmask detect` first")
 
 
 def campaign_ids(store: Store) -> list[str]:
@@ -209,12 +284,24 @@ _MEMBERS = (
 )
 
 
+# The campaign's evidence pairs `ev`: both accounts are members; each side as platform, post, account, time.
+_EVIDENCE = (
+    _MEMBERS
+    + """, ev AS (
+        SELECT e.signal, coalesce(e.key, '') AS key,
+               ma.platform AS platform_a, e.post_a, ma.account_id AS account_a, e.ts_a,
+               mb.platform AS platform_b, e.post_b, mb.account_id AS account_b, e.ts_b
+        FROM evidence e JOIN m ma ON ma.acct = e.a JOIN m mb ON mb.acct = e.b
+    ) """
+)
+
+
 def load_campaign(store: Store, campaign_id: str) -> CampaignData:
     """Everything the documents need about one campaign; NotFoundError when detection did not find it."""
     con = store.con
     row = con.execute("SELECT score, summary FROM campaigns WHERE campaign_id = ?", [campaign_id]).fetchone()
     if row is None:
-        raise NotFoundError(f"no campaign {campaign_id!r} in {store.path}; run `unmask detect` first")
+        raise _no_campaign(store, campaign_id)
     run = con.execute(
         "SELECT finished_at, params FROM detect_runs ORDER BY finished_at DESC LIMIT 1"
     ).fetchone()
@@ -299,29 +386,34 @@ def _members(store: Store, campaign_id: str) -> tuple[Member, ...]:
 
 
 def _evidence(store: Store, campaign_id: str) -> tuple[EvidencePair, ...]:
-    # The posts are looked up by the ids the evidence names (a semi-join), not joined whole twice.
-    rows = store.con.execute(
-        _MEMBERS
-        + """, ev AS (
-                SELECT e.*, ma.platform AS platform_a, ma.account_id AS account_a,
-                       mb.platform AS platform_b, mb.account_id AS account_b
-                FROM evidence e JOIN m ma ON ma.acct = e.a JOIN m mb ON mb.acct = e.b
-            ), cited AS (
-                SELECT platform, post_id, text, text_norm FROM posts
-                SEMI JOIN (SELECT post_a AS post_id FROM ev UNION SELECT post_b FROM ev) USING (post_id)
-            )
-           SELECT ev.signal, ev.key,
-                  ev.platform_a, ev.post_a, ev.account_a, ev.ts_a,
-                  coalesce(pa.text, ''), coalesce(pa.text_norm, ''),
-                  ev.platform_b, ev.post_b, ev.account_b, ev.ts_b,
-                  coalesce(pb.text, ''), coalesce(pb.text_norm, '')
-           FROM ev
-           LEFT JOIN cited pa ON pa.platform = ev.platform_a AND pa.post_id = ev.post_a
-           LEFT JOIN cited pb ON pb.platform = ev.platform_b AND pb.post_id = ev.post_b
-           ORDER BY ev.signal, ev.ts_a, ev.post_a, ev.post_b""",
-        [campaign_id],
+    """The campaign's evidence pairs in document order.
+
+    Each cited post becomes one PostRef that every pair citing it shares, and post texts are read once
+    per post: a 1M-post campaign has ~145k pairs over ~35k posts, and making Python objects (not the
+    query) was most of the time.
+    """
+    pairs = store.con.execute(
+        _EVIDENCE + "SELECT * FROM ev ORDER BY signal, ts_a, post_a, post_b", [campaign_id]
     ).fetchall()
-    return tuple(EvidencePair(r[0], r[1] or "", PostRef(*r[2:8]), PostRef(*r[8:14])) for r in rows)
+    # The posts are looked up by the ids the evidence names (a semi-join), not joined whole twice.
+    texts = {
+        (platform, post_id): (text, text_norm)
+        for platform, post_id, text, text_norm in store.con.execute(
+            _EVIDENCE + "SELECT platform, post_id, coalesce(text, ''), coalesce(text_norm, '') FROM posts "
+            "SEMI JOIN (SELECT post_a AS post_id FROM ev UNION SELECT post_b FROM ev) USING (post_id)",
+            [campaign_id],
+        ).fetchall()
+    }
+    refs: dict[tuple[str, str, str, datetime], PostRef] = {}
+
+    def ref(platform: str, post_id: str, account_id: str, created_at: datetime) -> PostRef:
+        key = (platform, post_id, account_id, created_at)
+        found = refs.get(key)
+        if found is None:
+            found = refs[key] = PostRef(*key, *texts.get((platform, post_id), ("", "")))
+        return found
+
+    return tuple(EvidencePair(r[0], r[1], ref(*r[2:6]), ref(*r[6:10])) for r in pairs)
 
 
 def _posts(
@@ -434,7 +526,7 @@ def _day(timestamp: str | None) -> str:
     return (timestamp or "?")[:10]
 
 
-def saved_incident(store: Store, data: CampaignData) -> Incident | None:
+def saved_incident(store: Store, data: CampaignKey) -> Incident | None:
     """The incident saved for this campaign, if any and if it still has the same accounts."""
     row = store.con.execute(
         "SELECT members_sha256, incident_json FROM incidents WHERE campaign_id = ?", [data.campaign_id]
@@ -451,7 +543,7 @@ def saved_incident(store: Store, data: CampaignData) -> Incident | None:
     return Incident.from_dict(json.loads(row[1]))
 
 
-def save_incident(store: Store, data: CampaignData, incident: Incident, *, updated_by: str) -> None:
+def save_incident(store: Store, data: CampaignKey, incident: Incident, *, updated_by: str) -> None:
     """Save an (edited) incident for the campaign; later documents use it instead of a built one."""
     store.con.execute(
         "INSERT OR REPLACE INTO incidents VALUES (?, ?, ?, ?, ?)",

@@ -244,8 +244,9 @@ def _borrowed(
     own_record = incident_data.get(incident.id)
     if own_record is not None:
         own_texts += [own_record.summary, *(t.description for t in own_record.techniques)]
+    _prime_words(own_texts)
     own = set().union(*(_shingles(text) for text in own_texts))
-    index = _evidence_index(other for other in incident_data.values() if other.id != incident.id)
+    index = _evidence_index(incident_data.values())
     findings = []
     for line, technique in zip(page.technique_lines, incident.techniques, strict=True):
         runs = _shingles(technique.description)
@@ -255,6 +256,8 @@ def _borrowed(
         sources: dict[str, set[str]] = defaultdict(set)
         for shingle in runs - own:
             for other_id, source in index.get(shingle, ()):
+                if other_id == incident.id:
+                    continue
                 shared[other_id].add(shingle)
                 sources[other_id].add(source)
         for other_id, runs_shared in sorted(shared.items()):
@@ -268,21 +271,34 @@ def _borrowed(
     return findings
 
 
-def _evidence_index(incidents: Iterable[Incident]) -> dict[tuple[str, ...], set[tuple[str, str]]]:
-    """Each run of words -> the (incident, "summary" or technique id) texts it occurs in."""
-    index: dict[tuple[str, ...], set[tuple[str, str]]] = defaultdict(set)
-    sources = [
+_Index = dict[tuple[str, ...], set[tuple[str, str]]]
+_index_cache: dict[tuple[tuple[str, str, str], ...], _Index] = {}
+
+
+def _evidence_index(incidents: Iterable[Incident]) -> _Index:
+    """Each run of words -> the (incident, "summary" or technique id) texts it occurs in.
+
+    Kept for the last set of texts: a web app lints every page against the same DISARM incidents, and
+    the index takes longer to build than the rest of the linting.
+    """
+    sources = tuple(
         (incident.id, source, text)
         for incident in incidents
         for source, text in (
             ("summary", incident.summary),
             *((t.technique_id, t.description) for t in incident.techniques),
         )
-    ]
+    )
+    index = _index_cache.get(sources)
+    if index is not None:
+        return index
+    index = defaultdict(set)
     _prime_words([text for _id, _source, text in sources])
     for incident_id, source, text in sources:
         for shingle in _shingles(text):
             index[shingle].add((incident_id, source))
+    _index_cache.clear()
+    _index_cache[sources] = index
     return index
 
 

@@ -8,6 +8,11 @@ Edits are guarded by a revision token, the saved record's `updated_at`, or for a
 digest of the draft (a new detection run changes it): a save names the revision it started from, and
 one transaction checks it, writes the record and appends an audit row listing every changed field, so
 two analysts cannot silently overwrite each other.
+
+A draft is built from every evidence pair of the campaign (seconds at 1M posts), and the linter looks
+the cited posts up among the campaign's; both depend only on the store's data, so the process keeps
+the last few results by store, data version and campaign (web.queries.RecentResults): an open does not
+redo them, and a new detection run or ingest misses.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from unmask.documents.lint import lint_page
 from unmask.errors import InputError
 from unmask.store import Store
 from unmask.web.audit import audit
+from unmask.web.queries import data_key, recent_results
 
 TEXT_FIELDS = (
     "name",
@@ -71,7 +77,7 @@ def known_incidents() -> Mapping[str, Incident]:
     return load_known_incidents(csv_dir) if csv_dir else {}
 
 
-def _saved_meta(store: Store, data: build.CampaignData) -> tuple[datetime, str | None] | None:
+def _saved_meta(store: Store, key: build.CampaignKey) -> tuple[datetime, str | None] | None:
     """(updated_at, updated_by) of the record saved for these accounts, if any."""
     exists = store.con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'incidents'"
@@ -80,13 +86,28 @@ def _saved_meta(store: Store, data: build.CampaignData) -> tuple[datetime, str |
         return None
     return store.con.execute(
         "SELECT updated_at, updated_by FROM incidents WHERE campaign_id = ? AND members_sha256 = ?",
-        [data.campaign_id, data.fingerprint],
+        [key.campaign_id, key.fingerprint],
     ).fetchone()
 
 
-def _state(store: Store, data: build.CampaignData) -> IncidentState:
-    incident = build.build_incident(store, data.campaign_id, catalogue=catalogue(), data=data)
-    meta = _saved_meta(store, data)
+def draft_incident(store: Store, key: build.CampaignKey) -> Incident:
+    """The incident unmask builds for the campaign (`documents.build.new_incident`), cached per process.
+
+    Kept as `to_dict` data and rebuilt per call, so a caller that changes the incident changes its own
+    copy.
+    """
+    record = recent_results.get(
+        ("draft", *data_key(store, key.campaign_id), key.fingerprint),
+        lambda: build.new_incident(
+            build.load_campaign(store, key.campaign_id), catalogue=catalogue()
+        ).to_dict(),
+    )
+    return Incident.from_dict(record)
+
+
+def _state(store: Store, key: build.CampaignKey) -> IncidentState:
+    incident = build.saved_incident(store, key) or draft_incident(store, key)
+    meta = _saved_meta(store, key)
     if meta is None:
         return IncidentState(incident, _draft_revision(incident))
     return IncidentState(incident, meta[0].isoformat(), meta[1], meta[0])
@@ -99,7 +120,7 @@ def _draft_revision(incident: Incident) -> str:
 
 def load_incident(store: Store, campaign_id: str) -> IncidentState:
     """The saved record of the campaign, else a fresh draft (NotFoundError for an unknown campaign)."""
-    return _state(store, build.load_campaign(store, campaign_id))
+    return _state(store, build.campaign_ref(store, campaign_id))
 
 
 def check_revision(campaign_id: str, current: IncidentState, edited_from: str) -> None:
@@ -121,13 +142,13 @@ def save_incident(store: Store, campaign_id: str, incident: Incident, *, edited_
     Call inside one write transaction (StoreAccess.write): the check, the write and the audit row
     commit together or not at all.
     """
-    data = build.load_campaign(store, campaign_id)
-    current = _state(store, data)
+    key = build.campaign_ref(store, campaign_id)
+    current = _state(store, key)
     check_revision(campaign_id, current, edited_from)
     if incident.id != current.incident.id:
         raise InputError(f"incident id {incident.id!r} differs from {current.incident.id!r}")
-    build.save_incident(store, data, incident, updated_by=user)
-    revision = _state(store, data).revision
+    build.save_incident(store, key, incident, updated_by=user)
+    revision = _state(store, key).revision
     changes = incident_changes(current.incident.to_dict(), incident.to_dict())
     audit(store.con, user, "incident.save", campaign_id, {"revision": revision, "changes": changes})
     return revision
@@ -160,13 +181,17 @@ def incident_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str,
 def lint_incident(store: Store, campaign_id: str, incident: Incident) -> list[dict[str, Any]]:
     """The linter's findings on the rendered record, each tied to the part of the form it concerns."""
     page = render(incident, catalogue=catalogue())
+    parsed = parse_page(page)
+    cited = {ref for technique in parsed.incident.techniques for ref in technique.evidence}
     findings = lint_page(
         page,
         catalogue=catalogue(),
-        known_evidence=known_evidence(store, campaign_id),
+        known_evidence=recent_results.get(
+            ("evidence", *data_key(store, campaign_id), frozenset(cited)),
+            lambda: known_evidence(store, campaign_id, cited=cited),
+        ),
         incident_data=known_incidents(),
     )
-    parsed = parse_page(page)
     where: dict[int, str] = {line: f"field:{attr}" for attr, line in parsed.field_lines.items()}
     where |= {line: f"reference:{i}" for i, line in enumerate(parsed.reference_lines)}
     where |= {
