@@ -32,6 +32,7 @@ from unmask.web.incidents import EditConflictError
 from unmask.web.routes import ROUTERS, api
 from unmask.web.settings import Settings
 from unmask.web.templating import Renderer
+from unmask.web.warmup import start_warmup
 
 STATIC_DIR = Path(__file__).parent / "static"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -188,4 +189,8 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
             stacklevel=2,
         )
     app = create_app(Settings(db=Path(db)))
-    uvicorn.run(app, host=host, port=port, server_header=False, proxy_headers=False, log_level="info")
+    stop_warmup = start_warmup(app.state.unmask.access)
+    try:
+        uvicorn.run(app, host=host, port=port, server_header=False, proxy_headers=False, log_level="info")
+    finally:
+        stop_warmup.set()
