@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from unmask.ingest.json_fields import checked_object, json_object, json_objects, reject_value
 from unmask.ingest.parsing import (
     FieldError,
     SeenAccounts,
@@ -48,7 +49,6 @@ from unmask.ingest.parsing import (
 )
 from unmask.ingest.records import Account, Post, Record, Reject, RejectReason
 from unmask.ingest.tiktok import string_list
-from unmask.ingest.x_api_v2 import _checked, _items, _obj, _reject
 
 _KEYS = (re.compile(r'"uri"\s*:\s*"at://'), re.compile(r'"cid"\s*:'))
 _POST_COLLECTION = "/app.bsky.feed.post/"
@@ -77,7 +77,7 @@ class BlueskyLayout:
                     continue
                 where, kind, view = found
                 try:
-                    checked = _checked(view, clean)
+                    checked = checked_object(view, clean)
                     author, post = _repost(checked) if kind == REPOST else _post(checked)
                     account = _account(author, "by." if kind == REPOST else "author.", item.record_no)
                 except FieldError as exc:
@@ -101,7 +101,7 @@ def _views(value: object, record_no: int) -> Iterator[View | Reject]:
         elif "feed" in node or "posts" in node:
             key = "feed" if "feed" in node else "posts"
             if not isinstance(node[key], list):
-                yield _reject(record_no, f"{where}{key}", node[key], "not a list")
+                yield reject_value(record_no, f"{where}{key}", node[key], "not a list")
                 continue
             for i, entry in enumerate(node[key]):
                 yield from _entry(entry, f"{where}{key}[{i}].")
@@ -181,17 +181,17 @@ def _account(author: dict, prefix: str, record_no: int) -> Account:
 
 
 def _post(view: dict) -> tuple[dict, Post]:
-    author = _obj(view.get("author"), "author")
+    author = json_object(view.get("author"), "author")
     uri = _at_uri(view.get("uri"), "uri")
-    record = _obj(view.get("record", view.get("value")), "record")
+    record = json_object(view.get("record", view.get("value")), "record")
     when, field = record.get("createdAt"), "record.createdAt"
     if when in (None, "") and view.get("indexedAt") not in (None, ""):
         when, field = view["indexedAt"], "indexedAt"
-    reply = _obj(record.get("reply"), "record.reply")
+    reply = json_object(record.get("reply"), "record.reply")
     parent = _ref(reply, "parent")
-    embed = _obj(record.get("embed"), "record.embed")
-    media = _obj(embed.get("media"), "record.embed.media") or embed
-    external = _obj(media.get("external"), "record.embed.external")
+    embed = json_object(record.get("embed"), "record.embed")
+    media = json_object(embed.get("media"), "record.embed.media") or embed
+    external = json_object(media.get("external"), "record.embed.external")
     links, tags, mentions = _facets(record)
     return author, Post(
         platform=BlueskyLayout.platform,
@@ -216,12 +216,12 @@ def _post(view: dict) -> tuple[dict, Post]:
 
 
 def _repost(reason: dict) -> tuple[dict, Post]:
-    by = _obj(reason.get("by"), "by")
+    by = json_object(reason.get("by"), "by")
     reposter = required(by.get("did"), "by.did")
-    post = _obj(reason.get("post"), "post")
+    post = json_object(reason.get("post"), "post")
     original = _at_uri(post.get("uri"), "post.uri")
     uri = field_text(reason.get("uri"), "uri")
-    original_author = _obj(post.get("author"), "post.author").get("did")
+    original_author = json_object(post.get("author"), "post.author").get("did")
     return by, Post(
         platform=BlueskyLayout.platform,
         post_id=uri or f"repost:{reposter}:{original}",
@@ -242,7 +242,7 @@ def _at_uri(value: object, field: str) -> str:
 def _ref(reply: dict, end: str) -> str | None:
     """The URI of a reply's parent or root (a strong ref `{"uri", "cid"}`)."""
     field = f"record.reply.{end}"
-    return field_text(_obj(reply.get(end), field).get("uri"), f"{field}.uri")
+    return field_text(json_object(reply.get(end), field).get("uri"), f"{field}.uri")
 
 
 def _repo_did(uri: str | None) -> str | None:
@@ -252,9 +252,9 @@ def _repo_did(uri: str | None) -> str | None:
 
 
 def _quoted(embed: dict) -> str | None:
-    ref = _obj(embed.get("record"), "record.embed.record")
+    ref = json_object(embed.get("record"), "record.embed.record")
     if "record" in ref:  # app.bsky.embed.recordWithMedia: {"record": {"record": strong ref}, "media"}
-        ref = _obj(ref["record"], "record.embed.record.record")
+        ref = json_object(ref["record"], "record.embed.record.record")
     uri = field_text(ref.get("uri"), "record.embed.record.uri")
     return uri if uri and _POST_COLLECTION in uri else None
 
@@ -265,9 +265,9 @@ def _facets(record: dict) -> tuple[list[str], list[str], list[str]]:
     tags: list[str] = []
     mentions: list[str] = []
     wanted = {"#link": ("uri", links), "#tag": ("tag", tags), "#mention": ("did", mentions)}
-    for i, facet in enumerate(_items(record.get("facets"), "record.facets")):
+    for i, facet in enumerate(json_objects(record.get("facets"), "record.facets")):
         where = f"record.facets[{i}].features"
-        for feature in _items(facet.get("features"), where):
+        for feature in json_objects(facet.get("features"), where):
             kind = str(feature.get("$type", ""))
             for suffix, (key, values) in wanted.items():
                 if kind.endswith(suffix) and (value := field_text(feature.get(key), where)):
@@ -277,11 +277,13 @@ def _facets(record: dict) -> tuple[list[str], list[str], list[str]]:
 
 def _blobs(media: dict) -> list[str]:
     """CIDs of the image and video blobs a post embeds (`ref.$link`, or `cid` in legacy blobs)."""
-    images = _items(media.get("images"), "record.embed.images")
-    blobs = [_obj(image.get("image"), "record.embed.images.image") for image in images]
+    images = json_objects(media.get("images"), "record.embed.images")
+    blobs = [json_object(image.get("image"), "record.embed.images.image") for image in images]
     if "video" in media:
-        blobs.append(_obj(media["video"], "record.embed.video"))
-    refs = [_obj(blob.get("ref"), "record.embed.ref").get("$link") or blob.get("cid") for blob in blobs]
+        blobs.append(json_object(media["video"], "record.embed.video"))
+    refs = [
+        json_object(blob.get("ref"), "record.embed.ref").get("$link") or blob.get("cid") for blob in blobs
+    ]
     return string_list(refs, "record.embed.ref")
 
 

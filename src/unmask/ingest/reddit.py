@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from unmask.ingest.json_fields import checked_object, reject_value
 from unmask.ingest.parsing import (
     FieldError,
     SeenAccounts,
@@ -47,7 +48,6 @@ from unmask.ingest.parsing import (
     required,
 )
 from unmask.ingest.records import Account, Post, Record, Reject, RejectReason
-from unmask.ingest.x_api_v2 import _checked, _reject
 
 _KEYS = (re.compile(r'"subreddit"\s*:'), re.compile(r'"created_utc"\s*:'))
 _PREFIX = re.compile(r"^t[1-6]_")
@@ -98,7 +98,7 @@ class RedditLayout:
                     continue
                 where, kind, thing = found
                 try:
-                    checked = _checked(thing, clean)
+                    checked = checked_object(thing, clean)
                     account, post = self._records(checked, kind, item.record_no, authors)
                 except FieldError as exc:
                     yield exc.reject(item.record_no, json_text(thing), where)
@@ -168,7 +168,7 @@ def _things(value: object, record_no: int) -> Iterator[tuple[str, str | None, ob
             data = node.get("data")
             at, children = ("data", data) if isinstance(data, list) else ("data.children", _children(data))
             if not isinstance(children, list):
-                yield _reject(record_no, f"{where}{at}", node, "not a list")
+                yield reject_value(record_no, f"{where}{at}", node, "not a list")
                 continue
             found = [(f"{where}{at}[{i}].", None, child) for i, child in enumerate(children)]
             stack.extend(reversed(found))

@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from unmask.ingest.json_fields import checked_object, json_object, json_objects
 from unmask.ingest.parsing import (
     FieldError,
     SeenAccounts,
@@ -46,7 +47,6 @@ from unmask.ingest.parsing import (
 )
 from unmask.ingest.records import Account, Post, Record, Reject, RejectReason
 from unmask.ingest.reddit import RecentAuthors
-from unmask.ingest.x_api_v2 import _checked, _items, _obj
 
 _MESSAGES = re.compile(r'"messages"\s*:\s*\[')
 _CHAT_MARKERS = re.compile(
@@ -116,7 +116,7 @@ class TelegramLayout:
             if isinstance(message, dict) and message.get("type", "message") != "message":
                 continue  # service messages (joins, pins, calls) and unsupported media are not posts
             try:
-                post = self._post(_checked(message, clean), peer, state)
+                post = self._post(checked_object(message, clean), peer, state)
                 account = Account(
                     platform=self.platform,
                     account_id=post.account_id,
@@ -164,7 +164,7 @@ def _chats(value: object) -> list[tuple[str, object]]:
         return [("", value)]
     chats: list[tuple[str, object]] = []
     for section in ("chats", "left_chats"):
-        listed = _obj(value.get(section), section).get("list")
+        listed = json_object(value.get(section), section).get("list")
         chats += [(f"{section}.list[{i}].", c) for i, c in enumerate(_list(listed, f"{section}.list"))]
     if not chats and "chats" not in value:
         detail = "neither a chat (no messages) nor a full export (no chats)"
@@ -198,7 +198,7 @@ def _text(message: dict) -> tuple[str | None, list[str], list[str], list[str]]:
     urls: list[str] = []
     hashtags: list[str] = []
     mentions: list[str] = []
-    for entity in _items(entities, "text_entities"):
+    for entity in json_objects(entities, "text_entities"):
         kind = entity.get("type")
         value = field_text(entity.get("href" if kind == "text_link" else "text"), "text_entities")
         if kind == "mention_name":

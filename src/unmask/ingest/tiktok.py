@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from unmask.ingest.json_fields import checked_object, json_objects, reject_value
 from unmask.ingest.parsing import (
     FieldError,
     SeenAccounts,
@@ -43,7 +44,6 @@ from unmask.ingest.parsing import (
 )
 from unmask.ingest.records import Account, Post, Record, Reject, RejectReason
 from unmask.ingest.reddit import RecentAuthors
-from unmask.ingest.x_api_v2 import _checked, _items, _reject
 
 _FIELDS = re.compile(
     r'"(?:video_description|hashtag_names|hashtag_info_list|video_mention_list|music_id|voice_to_text'
@@ -77,7 +77,7 @@ class TikTokLayout:
                     continue
                 where, kind, value = found
                 try:
-                    checked = _checked(value, clean)
+                    checked = checked_object(value, clean)
                     post = _video(checked) if kind == VIDEO else _comment(checked, authors)
                     account = Account(
                         platform=self.platform,
@@ -110,14 +110,14 @@ def _objects(value: object, record_no: int) -> Iterator[tuple[str, str, object] 
         data = node["data"]
         if not isinstance(data, dict):
             if data is not None:
-                yield _reject(record_no, f"{where}data", data, "not an object")
+                yield reject_value(record_no, f"{where}data", data, "not an object")
             continue
         for kind in (VIDEO, COMMENT):
             field = f"{where}data.{kind}"
             if isinstance(data.get(kind), list):
                 yield from ((f"{field}[{i}].", kind, obj) for i, obj in enumerate(data[kind]))
             elif data.get(kind) is not None:
-                yield _reject(record_no, field, data[kind], "not a list")
+                yield reject_value(record_no, field, data[kind], "not a list")
 
 
 def _kind_of(value: object) -> str:
@@ -129,7 +129,7 @@ def _kind_of(value: object) -> str:
 def _video(video: dict) -> Post:
     hashtags = video.get("hashtag_names")
     if hashtags is None:
-        listed = _items(video.get("hashtag_info_list"), "hashtag_info_list")
+        listed = json_objects(video.get("hashtag_info_list"), "hashtag_info_list")
         hashtags = [tag.get("hashtag_name") for tag in listed]
     return Post(
         platform=TikTokLayout.platform,

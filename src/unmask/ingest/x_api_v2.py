@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from unmask.ingest.json_fields import checked_object, json_object, json_objects, reject_value
 from unmask.ingest.parsing import (
     FieldError,
     SeenAccounts,
@@ -23,10 +24,8 @@ from unmask.ingest.parsing import (
     field_count,
     field_text,
     field_timestamp,
-    find_bad_string,
     iter_json,
     json_text,
-    make_reject,
     optional_timestamp,
     raw_json_is_clean,
     required,
@@ -96,7 +95,7 @@ class XApiV2Layout:
 
     def _user(self, user: object, record_no: int, prefix: str, seen: _FileState) -> Iterator[Record]:
         try:
-            account = _account(self.platform, _checked(user, seen.clean), record_no)
+            account = _account(self.platform, checked_object(user, seen.clean), record_no)
         except FieldError as exc:
             yield exc.reject(record_no, json_text(user), prefix)
             return
@@ -107,7 +106,7 @@ class XApiV2Layout:
         self, tweet: object, record_no: int, prefix: str, page: _Page, seen: _FileState
     ) -> Iterator[Record]:
         try:
-            checked = _checked(tweet, seen.clean)
+            checked = checked_object(tweet, seen.clean)
             post = _post(self.platform, checked, record_no, page)
         except FieldError as exc:
             yield exc.reject(record_no, json_text(tweet), prefix)
@@ -133,7 +132,7 @@ def _sections(page: dict, record_no: int) -> tuple[dict[str, list], list[Reject]
     problems = []
     if not isinstance(includes, dict):
         if includes is not None:
-            problems.append(_reject(record_no, "includes", includes, "not an object"))
+            problems.append(reject_value(record_no, "includes", includes, "not an object"))
         includes = {}
     data = page.get("data")
     sections = {
@@ -142,46 +141,15 @@ def _sections(page: dict, record_no: int) -> tuple[dict[str, list], list[Reject]
     }
     for where, value in sections.items():
         if value is not None and not isinstance(value, list):
-            problems.append(_reject(record_no, where, value, "not a list"))
+            problems.append(reject_value(record_no, where, value, "not a list"))
             sections[where] = None
     return {where: value or [] for where, value in sections.items()}, problems
-
-
-def _reject(record_no: int, field: str, value: object, detail: str) -> Reject:
-    return make_reject(record_no, field, RejectReason.BAD_VALUE, json_text(value), f"{field}: {detail}")
 
 
 class _FileState(SeenAccounts):
     """Accounts seen so far in the file, and whether the current record's raw text is clean."""
 
     clean: bool = False
-
-
-def _checked(value: object, clean: bool) -> dict:
-    """A tweet or user object whose strings are all storable (walked only when its raw record is not)."""
-    if not isinstance(value, dict):
-        raise FieldError(None, RejectReason.MALFORMED, f"expected an object, got {type(value).__name__}")
-    if not clean and (found := find_bad_string(value)):
-        path, problem = found
-        raise FieldError(path, RejectReason.BAD_ENCODING, f"{path}: {problem}")
-    return value
-
-
-def _obj(value: object, field: str) -> dict:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise FieldError(field, RejectReason.BAD_VALUE, f"{field}: expected an object")
-    return value
-
-
-def _items(value: object, field: str) -> list[dict]:
-    """A list of objects (entities, references); anything else in it is a bad value."""
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise FieldError(field, RejectReason.BAD_VALUE, f"{field}: expected a list of objects")
-    return value
 
 
 def _media_urls(media: list) -> dict[str, str]:
@@ -195,7 +163,7 @@ def _media_urls(media: list) -> dict[str, str]:
 
 
 def _account(platform: str, user: dict, record_no: int) -> Account:
-    metrics = _obj(user.get("public_metrics"), "public_metrics")
+    metrics = json_object(user.get("public_metrics"), "public_metrics")
     return Account(
         platform=platform,
         account_id=required(user.get("id"), "id"),
@@ -212,18 +180,18 @@ def _account(platform: str, user: dict, record_no: int) -> Account:
 
 
 def _post(platform: str, tweet: dict, record_no: int, page: _Page) -> Post:
-    author = _obj(tweet.get("author"), "author")
-    entities = _obj(tweet.get("entities"), "entities")
-    metrics = _obj(tweet.get("public_metrics"), "public_metrics")
-    attachments = _obj(tweet.get("attachments"), "attachments")
-    note = _obj(tweet.get("note_tweet"), "note_tweet")  # the full text of long posts
+    author = json_object(tweet.get("author"), "author")
+    entities = json_object(tweet.get("entities"), "entities")
+    metrics = json_object(tweet.get("public_metrics"), "public_metrics")
+    attachments = json_object(tweet.get("attachments"), "attachments")
+    note = json_object(tweet.get("note_tweet"), "note_tweet")  # the full text of long posts
     refs: dict[str, dict] = {}
-    for ref in _items(tweet.get("referenced_tweets"), "referenced_tweets"):
+    for ref in json_objects(tweet.get("referenced_tweets"), "referenced_tweets"):
         refs.setdefault(str(ref.get("type")), ref)
     repost = refs.get("retweeted", {})
     repost_id = field_text(repost.get("id"), "referenced_tweets.id")
     repost_author = repost.get("author_id") or page.authors.get(repost_id or "")
-    media_urls = page.media_urls | _media_urls(_items(attachments.get("media"), "attachments.media"))
+    media_urls = page.media_urls | _media_urls(json_objects(attachments.get("media"), "attachments.media"))
     media_keys = attachments.get("media_keys") or []
     if not isinstance(media_keys, list):
         raise FieldError(
@@ -260,7 +228,7 @@ def _strings(entities: dict, kind: str, *keys: str) -> list[str]:
     """One string per entity of `kind`: the first of `keys` it has."""
     where = f"entities.{kind}"
     values = []
-    for entity in _items(entities.get(kind), where):
+    for entity in json_objects(entities.get(kind), where):
         value = next((entity[k] for k in keys if entity.get(k) not in (None, "")), None)
         if (text := field_text(value, where)) is not None:
             values.append(text)

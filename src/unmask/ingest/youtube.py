@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from unmask.ingest.json_fields import checked_object, json_object
 from unmask.ingest.parsing import (
     FieldError,
     SeenAccounts,
@@ -40,7 +41,6 @@ from unmask.ingest.parsing import (
     field_count,
     field_text,
     field_timestamp,
-    find_bad_string,
     iter_json,
     json_text,
     make_reject,
@@ -203,8 +203,8 @@ def _thread(item: _Item, index: _Index, seen: SeenAccounts) -> Iterator[Record]:
     """The top-level comment and the replies of one thread, each rejected on its own."""
     thread = item.value
     try:
-        snippet = _obj(thread.get("snippet"), "snippet")
-        _check({"id": thread.get("id"), "snippet": {**snippet, "topLevelComment": None}}, item.clean)
+        snippet = json_object(thread.get("snippet"), "snippet")
+        checked_object({"id": thread.get("id"), "snippet": {**snippet, "topLevelComment": None}}, item.clean)
         top = snippet.get("topLevelComment")
         if not isinstance(top, dict):
             raise FieldError(
@@ -216,7 +216,7 @@ def _thread(item: _Item, index: _Index, seen: SeenAccounts) -> Iterator[Record]:
             reply_count=field_count(snippet.get("totalReplyCount"), "snippet.totalReplyCount"),
         )
         replies = thread.get("replies")
-        if replies is not None and not isinstance(_obj(replies, "replies").get("comments", []), list):
+        if replies is not None and not isinstance(json_object(replies, "replies").get("comments", []), list):
             raise FieldError("replies.comments", RejectReason.BAD_VALUE, "replies.comments: not a list")
     except FieldError as exc:
         yield exc.reject(item.record_no, json_text(thread), item.prefix)
@@ -240,7 +240,7 @@ def _resource_records(
 ) -> Iterator[Record]:
     """One comment (`context` given), video or channel as records, or its reject."""
     try:
-        resource = _check(value, item.clean)
+        resource = checked_object(value, item.clean)
         if context is not None:
             records = _comment(resource, item.record_no, context, index)
         elif item.kind == VIDEO:
@@ -258,7 +258,7 @@ def _resource_records(
 
 
 def _comment(comment: dict, record_no: int, context: _Context, index: _Index) -> tuple[Account, Post]:
-    snippet = _obj(comment.get("snippet"), "snippet")
+    snippet = json_object(comment.get("snippet"), "snippet")
     comment_id = required(_id_text(comment.get("id"), "id"), "id")
     author_field = "snippet.authorChannelId.value"
     author_id = required(_author_id(snippet.get("authorChannelId")), author_field)
@@ -296,8 +296,8 @@ def _comment(comment: dict, record_no: int, context: _Context, index: _Index) ->
 
 
 def _video(video: dict, record_no: int) -> tuple[Account, Post]:
-    snippet = _obj(video.get("snippet"), "snippet")
-    statistics = _obj(video.get("statistics"), "statistics")
+    snippet = json_object(video.get("snippet"), "snippet")
+    statistics = json_object(video.get("statistics"), "statistics")
     channel_id = required(_id_text(snippet.get("channelId"), "snippet.channelId"), "snippet.channelId")
     parts = [field_text(snippet.get(name), f"snippet.{name}") for name in ("title", "description")]
     lang = snippet.get("defaultLanguage") or snippet.get("defaultAudioLanguage")
@@ -323,8 +323,8 @@ def _video(video: dict, record_no: int) -> tuple[Account, Post]:
 
 
 def _channel(channel: dict, record_no: int) -> Account:
-    snippet = _obj(channel.get("snippet"), "snippet")
-    statistics = _obj(channel.get("statistics"), "statistics")
+    snippet = json_object(channel.get("snippet"), "snippet")
+    statistics = json_object(channel.get("statistics"), "statistics")
     handle = field_text(snippet.get("customUrl"), "snippet.customUrl")
     return Account(
         platform=PLATFORM,
@@ -341,24 +341,6 @@ def _channel(channel: dict, record_no: int) -> Account:
 
 
 # -- small readers ---------------------------------------------------------------------------------
-
-
-def _check(value: object, clean: bool) -> dict:
-    """A resource whose strings are all storable (walked only when its raw record is not clean)."""
-    if not isinstance(value, dict):
-        raise FieldError(None, RejectReason.MALFORMED, f"expected an object, got {type(value).__name__}")
-    if not clean and (found := find_bad_string(value)):
-        path, problem = found
-        raise FieldError(path, RejectReason.BAD_ENCODING, f"{path}: {problem}")
-    return value
-
-
-def _obj(value: object, name: str) -> dict:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise FieldError(name, RejectReason.BAD_VALUE, f"{name}: expected an object")
-    return value
 
 
 def _id_text(value: object, name: str) -> str | None:

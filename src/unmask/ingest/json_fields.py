@@ -1,0 +1,43 @@
+"""Reading fields of JSON exports, shared by the JSON layouts (X API, YouTube, Reddit, TikTok, ...).
+
+Each helper turns a wrong shape into a FieldError naming the field, so a layout rejects one record
+with its reason instead of raising.
+"""
+
+from __future__ import annotations
+
+from unmask.ingest.parsing import FieldError, find_bad_string, json_text, make_reject
+from unmask.ingest.records import Reject, RejectReason
+
+
+def checked_object(value: object, clean: bool) -> dict:
+    """An object whose strings are all storable (walked only when its raw record is not `clean`)."""
+    if not isinstance(value, dict):
+        raise FieldError(None, RejectReason.MALFORMED, f"expected an object, got {type(value).__name__}")
+    if not clean and (found := find_bad_string(value)):
+        path, problem = found
+        raise FieldError(path, RejectReason.BAD_ENCODING, f"{path}: {problem}")
+    return value
+
+
+def json_object(value: object, field: str) -> dict:
+    """A nested object; absent is empty, anything but an object is a bad value."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise FieldError(field, RejectReason.BAD_VALUE, f"{field}: expected an object")
+    return value
+
+
+def json_objects(value: object, field: str) -> list[dict]:
+    """A list of objects (entities, references); anything else in it is a bad value."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise FieldError(field, RejectReason.BAD_VALUE, f"{field}: expected a list of objects")
+    return value
+
+
+def reject_value(record_no: int, field: str, value: object, detail: str) -> Reject:
+    """A bad-value reject quoting the offending part of the record."""
+    return make_reject(record_no, field, RejectReason.BAD_VALUE, json_text(value), f"{field}: {detail}")
