@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from unmask.ingest.json_fields import checked_object, json_object, json_objects, reject_value
+from unmask.ingest.json_fields import checked_object, iter_found, json_object, json_objects, reject_value
 from unmask.ingest.parsing import (
     FieldError,
     SeenAccounts,
@@ -41,10 +41,8 @@ from unmask.ingest.parsing import (
     field_count,
     field_text,
     field_timestamp,
-    iter_json,
     json_text,
     optional_timestamp,
-    raw_json_is_clean,
     required,
 )
 from unmask.ingest.records import Account, Post, Record, Reject, RejectReason
@@ -66,27 +64,22 @@ class BlueskyLayout:
 
     def read(self, path: Path) -> Iterator[Record]:
         seen = SeenAccounts()
-        for item in iter_json(path):
-            if isinstance(item, Reject):
-                yield item
+        for found in iter_found(path, _views):
+            if isinstance(found, Reject):
+                yield found
                 continue
-            clean = raw_json_is_clean(item.raw)
-            for found in _views(item.value, item.record_no):
-                if isinstance(found, Reject):
-                    yield found
-                    continue
-                where, kind, view = found
-                try:
-                    checked = checked_object(view, clean)
-                    author, post = _repost(checked) if kind == REPOST else _post(checked)
-                    account = _account(author, "by." if kind == REPOST else "author.", item.record_no)
-                except FieldError as exc:
-                    yield exc.reject(item.record_no, json_text(view), where)
-                    continue
-                post.source_record = item.record_no
-                if seen.first(account):
-                    yield account
-                yield post
+            try:
+                checked = checked_object(found.value, found.clean)
+                repost = found.kind == REPOST
+                author, post = _repost(checked) if repost else _post(checked)
+                account = _account(author, "by." if repost else "author.", found.record_no)
+            except FieldError as exc:
+                yield exc.reject(found.record_no, json_text(found.value), found.where)
+                continue
+            post.source_record = found.record_no
+            if seen.first(account):
+                yield account
+            yield post
 
 
 View = tuple[str, str, object]  # (field prefix, POST or REPOST, the object to read)

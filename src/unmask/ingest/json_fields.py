@@ -6,7 +6,18 @@ with its reason instead of raising.
 
 from __future__ import annotations
 
-from unmask.ingest.parsing import FieldError, find_bad_string, json_text, make_reject
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from unmask.ingest.parsing import (
+    FieldError,
+    find_bad_string,
+    iter_json,
+    json_text,
+    make_reject,
+    raw_json_is_clean,
+)
 from unmask.ingest.records import Reject, RejectReason
 
 
@@ -41,3 +52,32 @@ def json_objects(value: object, field: str) -> list[dict]:
 def reject_value(record_no: int, field: str, value: object, detail: str) -> Reject:
     """A bad-value reject quoting the offending part of the record."""
     return make_reject(record_no, field, RejectReason.BAD_VALUE, json_text(value), f"{field}: {detail}")
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One object of a JSON record (a post, comment, video...), where it sits and what kind it is."""
+
+    where: str  # field prefix in the record, e.g. "data.videos[3]."
+    kind: str | None
+    value: object
+    record_no: int
+    clean: bool  # the record's raw text holds nothing unstorable, so its strings need no walk
+
+
+Split = Callable[[object, int], Iterator[tuple[str, str | None, object] | Reject]]
+
+
+def iter_found(path: Path, split: Split) -> Iterator[Found | Reject]:
+    """The objects `split` finds in each JSON record of the file; unreadable records as rejects."""
+    for item in iter_json(path):
+        if isinstance(item, Reject):
+            yield item
+            continue
+        clean = raw_json_is_clean(item.raw)
+        for found in split(item.value, item.record_no):
+            if isinstance(found, Reject):
+                yield found
+                continue
+            where, kind, value = found
+            yield Found(where, kind, value, item.record_no, clean)

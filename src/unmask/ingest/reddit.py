@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from unmask.ingest.json_fields import checked_object, reject_value
+from unmask.ingest.json_fields import checked_object, iter_found, reject_value
 from unmask.ingest.parsing import (
     FieldError,
     SeenAccounts,
@@ -41,10 +41,8 @@ from unmask.ingest.parsing import (
     field_count,
     field_text,
     field_timestamp,
-    iter_json,
     json_text,
     optional_timestamp,
-    raw_json_is_clean,
     required,
 )
 from unmask.ingest.records import Account, Post, Record, Reject, RejectReason
@@ -87,25 +85,19 @@ class RedditLayout:
     def read(self, path: Path) -> Iterator[Record]:
         seen = SeenAccounts()
         authors = RecentAuthors()
-        for item in iter_json(path):
-            if isinstance(item, Reject):
-                yield item
+        for found in iter_found(path, _things):
+            if isinstance(found, Reject):
+                yield found
                 continue
-            clean = raw_json_is_clean(item.raw)
-            for found in _things(item.value, item.record_no):
-                if isinstance(found, Reject):
-                    yield found
-                    continue
-                where, kind, thing = found
-                try:
-                    checked = checked_object(thing, clean)
-                    account, post = self._records(checked, kind, item.record_no, authors)
-                except FieldError as exc:
-                    yield exc.reject(item.record_no, json_text(thing), where)
-                    continue
-                if seen.first(account):
-                    yield account
-                yield post
+            try:
+                checked = checked_object(found.value, found.clean)
+                account, post = self._records(checked, found.kind, found.record_no, authors)
+            except FieldError as exc:
+                yield exc.reject(found.record_no, json_text(found.value), found.where)
+                continue
+            if seen.first(account):
+                yield account
+            yield post
 
     def _records(
         self, thing: dict, kind: str | None, record_no: int, authors: RecentAuthors

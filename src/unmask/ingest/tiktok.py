@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from unmask.ingest.json_fields import checked_object, json_objects, reject_value
+from unmask.ingest.json_fields import checked_object, iter_found, json_objects, reject_value
 from unmask.ingest.parsing import (
     FieldError,
     SeenAccounts,
@@ -36,10 +36,8 @@ from unmask.ingest.parsing import (
     field_count,
     field_text,
     field_timestamp,
-    iter_json,
     json_text,
     make_reject,
-    raw_json_is_clean,
     required,
 )
 from unmask.ingest.records import Account, Post, Record, Reject, RejectReason
@@ -66,34 +64,28 @@ class TikTokLayout:
     def read(self, path: Path) -> Iterator[Record]:
         seen = SeenAccounts()
         authors = RecentAuthors()
-        for item in iter_json(path):
-            if isinstance(item, Reject):
-                yield item
+        for found in iter_found(path, _objects):
+            if isinstance(found, Reject):
+                yield found
                 continue
-            clean = raw_json_is_clean(item.raw)
-            for found in _objects(item.value, item.record_no):
-                if isinstance(found, Reject):
-                    yield found
-                    continue
-                where, kind, value = found
-                try:
-                    checked = checked_object(value, clean)
-                    post = _video(checked) if kind == VIDEO else _comment(checked, authors)
-                    account = Account(
-                        platform=self.platform,
-                        account_id=post.account_id,
-                        handle=post.account_id,
-                        location=field_text(checked.get("region_code"), "region_code"),
-                        source_record=item.record_no,
-                    )
-                except FieldError as exc:
-                    yield exc.reject(item.record_no, json_text(value), where)
-                    continue
-                post.source_record = item.record_no
-                authors.add(post.post_id, post.account_id)
-                if seen.first(account):
-                    yield account
-                yield post
+            try:
+                checked = checked_object(found.value, found.clean)
+                post = _video(checked) if found.kind == VIDEO else _comment(checked, authors)
+                account = Account(
+                    platform=self.platform,
+                    account_id=post.account_id,
+                    handle=post.account_id,
+                    location=field_text(checked.get("region_code"), "region_code"),
+                    source_record=found.record_no,
+                )
+            except FieldError as exc:
+                yield exc.reject(found.record_no, json_text(found.value), found.where)
+                continue
+            post.source_record = found.record_no
+            authors.add(post.post_id, post.account_id)
+            if seen.first(account):
+                yield account
+            yield post
 
 
 def _objects(value: object, record_no: int) -> Iterator[tuple[str, str, object] | Reject]:
