@@ -80,9 +80,7 @@ def run_peer(
         for min_weight in (1, 2, 3):
             flagged = {acct for u, v, w in edges if w >= min_weight for acct in (u, v)}
             p, r, f = f1(flagged, positives)
-            results.append(
-                (network, min_weight, measured.seconds + prep.seconds, measured.peak_rss_mb, p, r, f)
-            )
+            results.append((network, min_weight, measured.seconds + prep.seconds, measured.peak_mb, p, r, f))
     return results
 
 
@@ -109,10 +107,10 @@ def main() -> None:
             ).stdout
         )
         lines.append(
-            f"| {size:,} | unmask (all signals) | {detect.seconds:.1f} | {detect.peak_rss_mb:,.0f} | "
+            f"| {size:,} | unmask (all signals) | {detect.seconds:.1f} | {detect.peak_mb:,.0f} | "
             f"{scores['precision']:.3f} | {scores['recall']:.3f} | {scores['f1']:.3f} |"
         )
-        print(lines[-1], f"(ingest {ingest.seconds:.1f} s, peak {ingest.peak_rss_mb:,.0f} MB)", flush=True)
+        print(lines[-1], f"(ingest {ingest.seconds:.1f} s, peak {ingest.peak_mb:,.0f} MB)", flush=True)
         if tool:
             peer = run_peer(tool, scenario, args.peer_timeout)
             best = max(peer, key=lambda row: row[6])

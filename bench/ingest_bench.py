@@ -27,7 +27,7 @@ def main() -> None:
         scenario = OUT / f"synth-{size}"
         if not (scenario / "truth.csv").exists():
             made = run_measured(unmask("synth", "--out", str(scenario), "--posts", str(size), "--quiet"))
-            print(f"synth {size:,}: {made.seconds:.0f} s, peak {made.peak_rss_mb:.0f} MB", flush=True)
+            print(f"synth {size:,}: {made.seconds:.0f} s, peak {made.peak_mb:.0f} MB", flush=True)
         for layout in args.layouts.split(","):
             db = OUT / f"ingest-{layout}-{size}.duckdb"
             db.unlink(missing_ok=True)
@@ -36,9 +36,7 @@ def main() -> None:
             )
             stats = json.loads(run_measured(unmask("stats", "--db", str(db), "--json")).stdout)
             posts = sum(stats["posts"].values())
-            rows.append(
-                (size, layout, posts, measured.seconds, posts / measured.seconds, measured.peak_rss_mb)
-            )
+            rows.append((size, layout, posts, measured.seconds, posts / measured.seconds, measured.peak_mb))
             print(f"{layout} {size:,}: {posts:,} posts in {measured.seconds:.1f} s", flush=True)
             db.unlink(missing_ok=True)
     print(f"\n### Ingest ({today()}, {machine()})\n")

@@ -29,7 +29,7 @@ def scenario(platform: str, posts: int) -> Path:
         made = run_measured(
             unmask("synth", "--out", str(folder), "--posts", str(posts), "--platforms", platform, "--quiet")
         )
-        print(f"synth {platform} {posts:,}: {made.seconds:.0f} s, peak {made.peak_rss_mb:.0f} MB", flush=True)
+        print(f"synth {platform} {posts:,}: {made.seconds:.0f} s, peak {made.peak_mb:.0f} MB", flush=True)
     return folder
 
 
@@ -43,7 +43,7 @@ def ingest(folder: Path, db: Path) -> tuple[int, float, float]:
     measured = run_measured(unmask("ingest", *export_files(folder), "--db", str(db), "--quiet"))
     stats = json.loads(run_measured(unmask("stats", "--db", str(db), "--json")).stdout)
     db.unlink(missing_ok=True)
-    return sum(stats["posts"].values()), measured.seconds, measured.peak_rss_mb
+    return sum(stats["posts"].values()), measured.seconds, measured.peak_mb
 
 
 def main() -> None:
