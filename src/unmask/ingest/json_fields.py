@@ -81,3 +81,30 @@ def iter_found(path: Path, split: Split) -> Iterator[Found | Reject]:
                 continue
             where, kind, value = found
             yield Found(where, kind, value, item.record_no, clean)
+
+
+Listed = tuple[object, int, str, bool]  # (element, record number, field prefix, record is clean)
+
+
+def iter_listed(
+    path: Path, list_key: str, *, is_page: Callable[[dict], bool] = bool
+) -> Iterator[Listed | Reject]:
+    """The elements of every JSON value in the file: a response's `list_key` list is opened (as are
+    top-level arrays), any other value is one element; a `list_key` that is not a list is rejected."""
+    for item in iter_json(path):
+        if isinstance(item, Reject):
+            yield item
+            continue
+        clean = raw_json_is_clean(item.raw)
+        value = item.value
+        values = [(f"[{i}].", v) for i, v in enumerate(value)] if isinstance(value, list) else [("", value)]
+        for prefix, node in values:
+            if not (isinstance(node, dict) and list_key in node and is_page(node)):
+                yield node, item.record_no, prefix, clean
+                continue
+            listed = node[list_key]
+            if not isinstance(listed, list):
+                yield reject_value(item.record_no, f"{prefix}{list_key}", node, "not a list")
+                continue
+            for i, element in enumerate(listed):
+                yield element, item.record_no, f"{prefix}{list_key}[{i}].", clean

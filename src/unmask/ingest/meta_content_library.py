@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from unmask.ingest.json_fields import iter_listed
 from unmask.ingest.parsing import (
     FieldError,
     SeenAccounts,
@@ -48,11 +49,9 @@ from unmask.ingest.parsing import (
     field_timestamp,
     find_bad_string,
     iter_csv_table,
-    iter_json,
     json_text,
     make_reject,
     parse_list_cell,
-    raw_json_is_clean,
     read_head,
     required,
 )
@@ -146,32 +145,8 @@ def _items(path: Path) -> Iterator[_Item | Reject]:
                 row, cells = item
                 yield _Item(row.record_no, "", dict(cells), row.raw)
         return
-    for item in iter_json(path):
-        if isinstance(item, Reject):
-            yield item
-            continue
-        clean = raw_json_is_clean(item.raw)
-        if isinstance(item.value, list):
-            for i, element in enumerate(item.value):
-                yield from _from_value(element, item.record_no, f"[{i}].", clean)
-        else:
-            yield from _from_value(item.value, item.record_no, "", clean)
-
-
-def _from_value(value: object, record_no: int, prefix: str, clean: bool) -> Iterator[_Item | Reject]:
-    """The records of one JSON value: a response's `data`, or the value itself."""
-    if isinstance(value, dict) and "data" in value and "id" not in value:
-        data = value["data"]
-        if not isinstance(data, list):
-            where = f"{prefix}data"
-            yield make_reject(
-                record_no, where, RejectReason.BAD_VALUE, json_text(value), f"{where}: not a list"
-            )
-            return
-        for i, record in enumerate(data):
-            yield _record(record, record_no, f"{prefix}data[{i}].", clean)
-    else:
-        yield _record(value, record_no, prefix, clean)
+    for found in iter_listed(path, "data", is_page=lambda page: "id" not in page):
+        yield found if isinstance(found, Reject) else _record(*found)
 
 
 def _record(value: object, record_no: int, prefix: str, clean: bool) -> _Item | Reject:

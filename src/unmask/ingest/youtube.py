@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from unmask.ingest.json_fields import checked_object, json_object
+from unmask.ingest.json_fields import checked_object, iter_listed, json_object
 from unmask.ingest.parsing import (
     FieldError,
     SeenAccounts,
@@ -41,11 +41,9 @@ from unmask.ingest.parsing import (
     field_count,
     field_text,
     field_timestamp,
-    iter_json,
     json_text,
     make_reject,
     optional_timestamp,
-    raw_json_is_clean,
     required,
 )
 from unmask.ingest.records import Account, Post, Record, Reject, RejectReason
@@ -141,32 +139,8 @@ class YouTubeLayout:
 
 def _items(path: Path) -> Iterator[_Item | Reject]:
     """Every resource of the file with its kind; values that are not resources as rejects."""
-    for item in iter_json(path):
-        if isinstance(item, Reject):
-            yield item
-            continue
-        clean = raw_json_is_clean(item.raw)
-        if isinstance(item.value, list):
-            for i, element in enumerate(item.value):
-                yield from _from_value(element, item.record_no, f"[{i}].", clean)
-        else:
-            yield from _from_value(item.value, item.record_no, "", clean)
-
-
-def _from_value(value: object, record_no: int, prefix: str, clean: bool) -> Iterator[_Item | Reject]:
-    """The resources of one JSON value: a list response's `items`, or the value itself."""
-    if isinstance(value, dict) and "items" in value:
-        items = value["items"]
-        if not isinstance(items, list):
-            where = f"{prefix}items"
-            yield make_reject(
-                record_no, where, RejectReason.BAD_VALUE, json_text(value), f"{where}: not a list"
-            )
-            return
-        for i, resource in enumerate(items):
-            yield _resource(resource, record_no, f"{prefix}items[{i}].", clean)
-    else:
-        yield _resource(value, record_no, prefix, clean)
+    for found in iter_listed(path, "items"):
+        yield found if isinstance(found, Reject) else _resource(*found)
 
 
 def _resource(value: object, record_no: int, prefix: str, clean: bool) -> _Item | Reject:
