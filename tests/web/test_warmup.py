@@ -35,14 +35,16 @@ def test_the_background_thread_warms_without_a_request(planted: Planted, monkeyp
 
     monkeypatch.setattr(build, "new_incident", counting)
     access = StoreAccess(planted.path)
+    with access.read() as store:
+        campaigns = {row[0] for row in store.con.execute("SELECT campaign_id FROM campaigns").fetchall()}
     stop = start_warmup(access, every=0.05)
     try:
         deadline = time.monotonic() + 60
-        while len(set(built)) < 2 and time.monotonic() < deadline:
+        while set(built) != campaigns and time.monotonic() < deadline:
             time.sleep(0.05)
     finally:
         stop.set()
-    assert {planted.campaign_id, planted.other_campaign_id} <= set(built)
+    assert {planted.campaign_id, planted.other_campaign_id} <= set(built) == campaigns
     before = len(built)
     with access.read() as store:
         load_incident(store, planted.campaign_id)
