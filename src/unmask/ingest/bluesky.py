@@ -33,15 +33,18 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from unmask.ingest.json_fields import checked_object, iter_found, json_object, json_objects, reject_value
+from unmask.ingest.json_fields import (
+    json_object,
+    json_objects,
+    read_objects,
+    reject_value,
+)
 from unmask.ingest.parsing import (
     FieldError,
-    SeenAccounts,
     decoded_head,
     field_count,
     field_text,
     field_timestamp,
-    json_text,
     optional_timestamp,
     required,
 )
@@ -63,23 +66,15 @@ class BlueskyLayout:
         return text[:1] in ("{", "[") and all(key.search(text) for key in _KEYS)
 
     def read(self, path: Path) -> Iterator[Record]:
-        seen = SeenAccounts()
-        for found in iter_found(path, _views):
-            if isinstance(found, Reject):
-                yield found
-                continue
-            try:
-                checked = checked_object(found.value, found.clean)
-                repost = found.kind == REPOST
-                author, post = _repost(checked) if repost else _post(checked)
-                account = _account(author, "by." if repost else "author.", found.record_no)
-            except FieldError as exc:
-                yield exc.reject(found.record_no, json_text(found.value), found.where)
-                continue
-            post.source_record = found.record_no
-            if seen.first(account):
-                yield account
-            yield post
+        return read_objects(path, _views, _records)
+
+
+def _records(kind: str | None, record_no: int, view: dict) -> tuple[Account, Post]:
+    repost = kind == REPOST
+    author, post = _repost(view) if repost else _post(view)
+    account = _account(author, "by." if repost else "author.", record_no)
+    post.source_record = record_no
+    return account, post
 
 
 View = tuple[str, str, object]  # (field prefix, POST or REPOST, the object to read)

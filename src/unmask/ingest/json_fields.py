@@ -7,18 +7,18 @@ with its reason instead of raising.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from unmask.ingest.parsing import (
     FieldError,
+    SeenAccounts,
     find_bad_string,
     iter_json,
     json_text,
     make_reject,
     raw_json_is_clean,
 )
-from unmask.ingest.records import Reject, RejectReason
+from unmask.ingest.records import Account, Post, Record, Reject, RejectReason
 
 
 def checked_object(value: object, clean: bool) -> dict:
@@ -54,22 +54,19 @@ def reject_value(record_no: int, field: str, value: object, detail: str) -> Reje
     return make_reject(record_no, field, RejectReason.BAD_VALUE, json_text(value), f"{field}: {detail}")
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    """One object of a JSON record (a post, comment, video...), where it sits and what kind it is."""
-
-    where: str  # field prefix in the record, e.g. "data.videos[3]."
-    kind: str | None
-    value: object
-    record_no: int
-    clean: bool  # the record's raw text holds nothing unstorable, so its strings need no walk
-
-
 Split = Callable[[object, int], Iterator[tuple[str, str | None, object] | Reject]]
 
 
-def iter_found(path: Path, split: Split) -> Iterator[Found | Reject]:
-    """The objects `split` finds in each JSON record of the file; unreadable records as rejects."""
+Build = Callable[[str | None, int, dict], tuple[Account, Post]]  # (kind, record number, object)
+
+
+def read_objects(path: Path, split: Split, build: Build) -> Iterator[Record]:
+    """The records of every object `split` finds in the file's JSON records.
+
+    Each object is checked for unstorable strings and turned into (account, post) by `build`; a
+    FieldError rejects that object only; each account is yielded once per file, before its first post.
+    """
+    seen = SeenAccounts()
     for item in iter_json(path):
         if isinstance(item, Reject):
             yield item
@@ -80,7 +77,14 @@ def iter_found(path: Path, split: Split) -> Iterator[Found | Reject]:
                 yield found
                 continue
             where, kind, value = found
-            yield Found(where, kind, value, item.record_no, clean)
+            try:
+                account, post = build(kind, item.record_no, checked_object(value, clean))
+            except FieldError as exc:
+                yield exc.reject(item.record_no, json_text(value), where)
+                continue
+            if seen.first(account):
+                yield account
+            yield post
 
 
 Listed = tuple[object, int, str, bool]  # (element, record number, field prefix, record is clean)

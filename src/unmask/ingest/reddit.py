@@ -33,15 +33,13 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from unmask.ingest.json_fields import checked_object, iter_found, reject_value
+from unmask.ingest.json_fields import read_objects, reject_value
 from unmask.ingest.parsing import (
     FieldError,
-    SeenAccounts,
     decoded_head,
     field_count,
     field_text,
     field_timestamp,
-    json_text,
     optional_timestamp,
     required,
 )
@@ -83,21 +81,10 @@ class RedditLayout:
         return text[:1] in ("{", "[") and all(key.search(text) for key in _KEYS)
 
     def read(self, path: Path) -> Iterator[Record]:
-        seen = SeenAccounts()
         authors = RecentAuthors()
-        for found in iter_found(path, _things):
-            if isinstance(found, Reject):
-                yield found
-                continue
-            try:
-                checked = checked_object(found.value, found.clean)
-                account, post = self._records(checked, found.kind, found.record_no, authors)
-            except FieldError as exc:
-                yield exc.reject(found.record_no, json_text(found.value), found.where)
-                continue
-            if seen.first(account):
-                yield account
-            yield post
+        return read_objects(
+            path, _things, lambda kind, record_no, thing: self._records(thing, kind, record_no, authors)
+        )
 
     def _records(
         self, thing: dict, kind: str | None, record_no: int, authors: RecentAuthors

@@ -28,10 +28,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from unmask.ingest.json_fields import checked_object, iter_found, json_objects, reject_value
+from unmask.ingest.json_fields import json_objects, read_objects, reject_value
 from unmask.ingest.parsing import (
     FieldError,
-    SeenAccounts,
     decoded_head,
     field_count,
     field_text,
@@ -62,30 +61,22 @@ class TikTokLayout:
         return bool(_FIELDS.search(text)) or all(marker.search(text) for marker in _PAGE)
 
     def read(self, path: Path) -> Iterator[Record]:
-        seen = SeenAccounts()
         authors = RecentAuthors()
-        for found in iter_found(path, _objects):
-            if isinstance(found, Reject):
-                yield found
-                continue
-            try:
-                checked = checked_object(found.value, found.clean)
-                post = _video(checked) if found.kind == VIDEO else _comment(checked, authors)
-                account = Account(
-                    platform=self.platform,
-                    account_id=post.account_id,
-                    handle=post.account_id,
-                    location=field_text(checked.get("region_code"), "region_code"),
-                    source_record=found.record_no,
-                )
-            except FieldError as exc:
-                yield exc.reject(found.record_no, json_text(found.value), found.where)
-                continue
-            post.source_record = found.record_no
+
+        def records(kind: str | None, record_no: int, value: dict) -> tuple[Account, Post]:
+            post = _video(value) if kind == VIDEO else _comment(value, authors)
+            account = Account(
+                platform=self.platform,
+                account_id=post.account_id,
+                handle=post.account_id,
+                location=field_text(value.get("region_code"), "region_code"),
+                source_record=record_no,
+            )
+            post.source_record = record_no
             authors.add(post.post_id, post.account_id)
-            if seen.first(account):
-                yield account
-            yield post
+            return account, post
+
+        return read_objects(path, _objects, records)
 
 
 def _objects(value: object, record_no: int) -> Iterator[tuple[str, str, object] | Reject]:
