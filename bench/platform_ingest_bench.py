@@ -1,13 +1,16 @@
 """Ingest throughput and peak memory per platform layout, at about 1M records each.
 
-    python bench/platform_ingest_bench.py [--records 1000000] [--platforms x,facebook,youtube,reddit,tiktok]
+    python bench/platform_ingest_bench.py [--records 1000000] [--platforms x,facebook,...,bluesky]
 
 For each platform, `unmask synth --platforms <p>` writes a scenario on that platform alone, in its own
-export layout (X API v2, Meta Content Library, YouTube Data API, Arctic Shift, TikTok Research API), sized
-so that its files hold about `--records` posts: a small calibration run gives the share of generated
-posts the platform keeps (YouTube and Reddit have no retweets, TikTok's API no commenters). Scenarios are
-kept under bench/out/. Then `unmask ingest` of the platform's files into a fresh store is timed as a
-child process, so its own peak RSS is read. Prints a Markdown table to paste into bench/RESULTS.md.
+export layout (X API v2, Meta Content Library, YouTube Data API, Arctic Shift, TikTok Research API,
+CrowdTangle's Instagram CSV, a Telegram Desktop result.json, Bluesky getAuthorFeed pages), sized so that
+its files hold about `--records` posts: a small calibration run gives the share of generated posts the
+platform keeps (YouTube and Reddit have no retweets, TikTok's API and CrowdTangle no commenters,
+Telegram no quotes); X alone also writes its two CSV layouts, left out here (see ingest_bench.py).
+Scenarios are kept under bench/out/. Then `unmask ingest` of the platform's files into a fresh store
+is timed as a child process, so its own peak RSS is read. Prints a Markdown table to paste into
+bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -18,8 +21,12 @@ from pathlib import Path
 
 from common import OUT, machine, run_measured, today, unmask
 
+from unmask.synth.platforms.sinks import X_FILES
+
 CALIBRATION_POSTS = 20_000
-PLATFORMS = "x,facebook,youtube,reddit,tiktok"
+PLATFORMS = "x,facebook,youtube,reddit,tiktok,instagram,telegram,bluesky"
+EXPORTS = (".jsonl", ".ndjson", ".json", ".csv")
+NOT_EXPORTS = {"truth.csv", X_FILES["io_archive"], X_FILES["qut"]}
 
 
 def scenario(platform: str, posts: int) -> Path:
@@ -34,7 +41,9 @@ def scenario(platform: str, posts: int) -> Path:
 
 
 def export_files(folder: Path) -> list[str]:
-    return sorted(str(p) for p in folder.iterdir() if p.is_file() and p.suffix in (".jsonl", ".ndjson"))
+    return sorted(
+        str(p) for p in folder.iterdir() if p.is_file() and p.suffix in EXPORTS and p.name not in NOT_EXPORTS
+    )
 
 
 def ingest(folder: Path, db: Path) -> tuple[int, float, float]:

@@ -168,7 +168,8 @@ def synth(
         str,
         typer.Option(
             "--platforms",
-            help="Comma-separated: x, facebook, youtube, reddit, tiktok. Several: each in its own layout.",
+            help="Comma-separated: x, facebook, youtube, reddit, tiktok, instagram, telegram, bluesky. "
+            "Several: each in its own layout.",
         ),
     ] = "x",
     quiet: QuietOption = False,

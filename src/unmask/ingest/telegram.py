@@ -23,18 +23,30 @@ a forwarded message without text has no such key. repost_of_account_id is forwar
 has it. Media file paths are relative to each export folder (and repeat across exports), so no media is
 read. Records: record_no is the message's 1-based position among the file's messages; a problem with a
 whole chat uses the number of the JSON value that holds it.
+
+Reading. An export is one document as big as the chat (hundreds of MB for a million messages), so an
+indented one (as the app writes it) is streamed: objects are walked member by member and each message
+is decoded alone (ingest/json_stream.py); memory holds one message, not the file, and no size limit
+applies but the record limit on a single message. Messages are read as soon as their chat's `id` and
+`type` are known (the app writes them first; messages before them are held until the chat ends). A
+syntax error stops the read there, as no later boundary can be trusted: the messages before it are
+kept and the error is rejected under the number of the message (or document) it broke (truncated
+when the file ends inside it). Other files (a chat per line, an array of chats) are read value by value.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from unmask.ingest.json_fields import checked_object, json_object, json_objects
+from unmask.ingest.json_fields import checked_object, json_objects
+from unmask.ingest.json_stream import JsonStream, JsonSyntaxError
 from unmask.ingest.parsing import (
     FieldError,
     SeenAccounts,
+    TextSource,
     bad_chars,
     decoded_head,
     field_text,
@@ -42,6 +54,7 @@ from unmask.ingest.parsing import (
     iter_json,
     json_text,
     raw_json_is_clean,
+    read_head,
     required,
     stable_id,
 )
@@ -54,6 +67,7 @@ _CHAT_MARKERS = re.compile(
     r'|replies|private_group|private_supergroup|public_supergroup|private_channel|public_channel)"'
 )
 _FULL_EXPORT = re.compile(r'"(?:personal_information|left_chats|frequent_contacts)"\s*:')
+_SECTIONS = ("chats", "left_chats")
 _PEERS = {"private_group": "chat"} | dict.fromkeys(
     ("private_supergroup", "public_supergroup", "private_channel", "public_channel"), "channel"
 )
@@ -64,12 +78,42 @@ _NO_TIMEZONE = (
 
 
 class _Reading(SeenAccounts):
-    """What a read carries from message to message: accounts yielded, authors, the message count."""
+    """What a read carries from message to message: accounts yielded, authors, the message count, and
+    the record a syntax error would belong to."""
 
     def __init__(self) -> None:
         super().__init__()
         self.authors = RecentAuthors()
         self.messages = 0
+        self.record_no = 1
+
+
+class _Chat:
+    """One chat object as far as it has been read: its members other than `messages`, and the messages
+    held back because they came before the chat's `id` and `type` (Telegram Desktop writes those first)."""
+
+    def __init__(self, record_no: int, where: str) -> None:
+        self.record_no, self.where = record_no, where
+        self.fields: dict[str, object] = {}
+        self.held: list[tuple[int, object, str]] = []  # (position in messages, message, its text)
+        self.has_messages = False
+        self.problem: FieldError | None = None
+
+    def peer(self) -> str:
+        """The chat written like a from_id ("channel456"), from its type and id."""
+        chat_id = required(self.fields.get("id"), "id")
+        if problem := bad_chars(chat_id):
+            raise FieldError("id", RejectReason.BAD_ENCODING, f"id: {problem}")
+        return f"{_PEERS.get(str(self.fields.get('type')), 'user')}{chat_id}"
+
+    def reject(self, problem: FieldError) -> Reject:
+        return problem.reject(self.record_no, json_text(self.fields), self.where)
+
+
+def _pretty(path: Path) -> bool:
+    """Is the file one indented document, as Telegram Desktop writes it (its first line a lone "{")?"""
+    text = decoded_head(read_head(path)).lstrip()
+    return text.splitlines()[0].strip() == "{" if text else False
 
 
 class TelegramLayout:
@@ -84,53 +128,146 @@ class TelegramLayout:
 
     def read(self, path: Path) -> Iterator[Record]:
         state = _Reading()
-        for item in iter_json(path):
-            if isinstance(item, Reject):
-                yield item
-                continue
-            clean = raw_json_is_clean(item.raw)
-            try:
-                chats = _chats(item.value)
-            except FieldError as exc:
-                yield exc.reject(item.record_no, item.raw)
-                continue
-            for where, chat in chats:
-                yield from self._chat(chat, where, item.record_no, clean, state)
-
-    def _chat(
-        self, chat: object, where: str, record_no: int, clean: bool, state: _Reading
-    ) -> Iterator[Record]:
-        try:
-            if not isinstance(chat, dict):
-                raise FieldError(None, RejectReason.MALFORMED, "expected a chat object")
-            chat_id = required(chat.get("id"), "id")
-            if problem := bad_chars(chat_id):
-                raise FieldError("id", RejectReason.BAD_ENCODING, f"id: {problem}")
-            messages = _list(chat.get("messages"), "messages")
-        except FieldError as exc:
-            yield exc.reject(record_no, json_text(chat), where)
+        if not _pretty(path):  # JSON lines (a chat per line) or an array of chats: records of bounded size
+            for item in iter_json(path):
+                if isinstance(item, Reject):
+                    yield item
+                else:  # read again as a stream: already decoded once, it cannot fail
+                    yield from self._documents(JsonStream(io.StringIO(item.raw)), item.record_no, state)
             return
-        peer = f"{_PEERS.get(str(chat.get('type')), 'user')}{chat_id}"
-        for i, message in enumerate(messages):
-            state.messages += 1
-            if isinstance(message, dict) and message.get("type", "message") != "message":
-                continue  # service messages (joins, pins, calls) and unsupported media are not posts
+        with TextSource(path) as source:
             try:
-                post = self._post(checked_object(message, clean), peer, state)
-                account = Account(
-                    platform=self.platform,
-                    account_id=post.account_id,
-                    display_name=field_text(message.get("from"), "from"),
-                    source_record=state.messages,
-                )
-            except FieldError as exc:
-                yield exc.reject(state.messages, json_text(message), f"{where}messages[{i}].")
+                documents = yield from self._documents(JsonStream(source), None, state)
+            except JsonSyntaxError as exc:
+                yield exc.reject(state.record_no)
+                return
+            if cut := source.truncation(documents + 1):
+                yield cut
+
+    def _documents(self, stream: JsonStream, record_no: int | None, state: _Reading) -> Iterator[Record]:
+        """Every top-level value in the stream, numbered from 1 (or all `record_no`); returns how many."""
+        documents = 0
+        while stream.peek():
+            documents += 1
+            state.record_no = record_no or documents
+            yield from self._document(stream, state.record_no, state)
+        return documents
+
+    def _document(self, stream: JsonStream, document: int, state: _Reading) -> Iterator[Record]:
+        """A single-chat export, or a full export whose chat lists are read chat by chat."""
+        if stream.peek() != "{":
+            _, raw = stream.value()
+            yield FieldError(None, RejectReason.MALFORMED, "expected a chat object").reject(document, raw)
+            return
+        chat = _Chat(document, "")
+        for key in stream.members():
+            if key in _SECTIONS and not chat.has_messages:
+                chat.fields[key] = None  # a full export, even one without chats
+                try:
+                    yield from self._section(stream, key, document, state)
+                except FieldError as exc:
+                    yield chat.reject(exc)
+            else:
+                yield from self._member(stream, key, chat, state)
+        if chat.has_messages or not any(key in chat.fields for key in _SECTIONS):
+            yield from self._end(chat, state, top=True)
+
+    def _section(self, stream: JsonStream, section: str, document: int, state: _Reading) -> Iterator[Record]:
+        """`chats` or `left_chats` of a full export: `{"about", "list": [chat, ...]}`, read chat by chat."""
+        if stream.peek() != "{":
+            value, _ = stream.value()
+            if value is not None:
+                raise FieldError(section, RejectReason.BAD_VALUE, f"{section}: expected an object")
+            return
+        problem = None  # raised once the section is read through, so the stream stays in step
+        for key in stream.members():
+            if key != "list" or stream.peek() != "[":
+                value, _ = stream.value()
+                if key == "list" and value is not None:
+                    problem = FieldError(
+                        f"{section}.list", RejectReason.BAD_VALUE, f"{section}.list: not a list"
+                    )
                 continue
-            post.source_record = state.messages
-            state.authors.add(post.post_id, post.account_id)
-            if state.first(account):
-                yield account
-            yield post
+            for i in stream.elements():
+                where = f"{section}.list[{i}]."
+                if stream.peek() != "{":
+                    _, raw = stream.value()
+                    yield FieldError(None, RejectReason.MALFORMED, "expected a chat object").reject(
+                        document, raw, where
+                    )
+                    continue
+                chat = _Chat(document, where)
+                for member in stream.members():
+                    yield from self._member(stream, member, chat, state)
+                yield from self._end(chat, state, top=False)
+        if problem is not None:
+            raise problem
+
+    def _member(self, stream: JsonStream, key: str, chat: _Chat, state: _Reading) -> Iterator[Record]:
+        """One member of a chat: its messages are read one by one, as soon as the chat's peer is known."""
+        if key != "messages":
+            chat.fields[key], _ = stream.value()
+            return
+        chat.has_messages = True
+        if stream.peek() != "[":
+            value, _ = stream.value()
+            if value is not None:
+                chat.problem = FieldError("messages", RejectReason.BAD_VALUE, "messages: not a list")
+            return
+        peer = None
+        if "id" in chat.fields and "type" in chat.fields:
+            try:
+                peer = chat.peer()
+            except FieldError as exc:
+                chat.problem = exc
+        for i in stream.elements():
+            state.record_no = state.messages + 1
+            message, raw = stream.value()
+            if peer is not None:
+                yield from self._message(message, raw, peer, f"{chat.where}messages[{i}].", state)
+            elif chat.problem is None:
+                chat.held.append((i, message, raw))
+            else:
+                state.messages += 1  # counted, as every message is, but its chat is rejected
+        state.record_no = chat.record_no
+
+    def _end(self, chat: _Chat, state: _Reading, *, top: bool) -> Iterator[Record]:
+        """The chat's held messages once its peer is known, or its one reject (at the top of a file, an
+        object with neither messages nor chat lists is neither kind of export)."""
+        if top and not chat.has_messages:
+            detail = "neither a chat (no messages) nor a full export (no chats)"
+            chat.problem = chat.problem or FieldError("messages", RejectReason.MISSING_FIELD, detail)
+        try:
+            if chat.problem is not None:
+                raise chat.problem
+            peer = chat.peer()
+        except FieldError as exc:
+            yield chat.reject(exc)
+            state.messages += len(chat.held)
+            return
+        for i, message, raw in chat.held:
+            yield from self._message(message, raw, peer, f"{chat.where}messages[{i}].", state)
+
+    def _message(self, message: object, raw: str, peer: str, where: str, state: _Reading) -> Iterator[Record]:
+        state.messages += 1
+        if isinstance(message, dict) and message.get("type", "message") != "message":
+            return  # service messages (joins, pins, calls) and unsupported media are not posts
+        try:
+            post = self._post(checked_object(message, raw_json_is_clean(raw)), peer, state)
+            account = Account(
+                platform=self.platform,
+                account_id=post.account_id,
+                display_name=field_text(message.get("from"), "from"),
+                source_record=state.messages,
+            )
+        except FieldError as exc:
+            yield exc.reject(state.messages, raw, where)
+            return
+        post.source_record = state.messages
+        state.authors.add(post.post_id, post.account_id)
+        if state.first(account):
+            yield account
+        yield post
 
     def _post(self, message: dict, peer: str, state: _Reading) -> Post:
         message_id = required(message.get("id"), "id")
@@ -156,29 +293,6 @@ class TelegramLayout:
             hashtags=hashtags,
             mentions=mentions,
         )
-
-
-def _chats(value: object) -> list[tuple[str, object]]:
-    """(field prefix, chat) for the chat of a single-chat export, or each chat of a full export."""
-    if not isinstance(value, dict) or "messages" in value:
-        return [("", value)]
-    chats: list[tuple[str, object]] = []
-    for section in ("chats", "left_chats"):
-        listed = json_object(value.get(section), section).get("list")
-        chats += [(f"{section}.list[{i}].", c) for i, c in enumerate(_list(listed, f"{section}.list"))]
-    if not chats and "chats" not in value:
-        detail = "neither a chat (no messages) nor a full export (no chats)"
-        raise FieldError("messages", RejectReason.MISSING_FIELD, detail)
-    return chats
-
-
-def _list(value: object, field: str) -> list:
-    """A list whose elements are checked one by one later (so one bad element costs only itself)."""
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise FieldError(field, RejectReason.BAD_VALUE, f"{field}: not a list")
-    return value
 
 
 def _text(message: dict) -> tuple[str | None, list[str], list[str], list[str]]:

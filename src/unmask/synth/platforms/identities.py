@@ -16,12 +16,12 @@ import numpy as np
 
 from unmask.synth.accounts import CAMPAIGN_NEW, Population
 from unmask.synth.config import DAY, ts
-from unmask.synth.platforms.ids import BASE64URL, encode, mix, numeric_ids
+from unmask.synth.platforms.ids import BASE32, BASE64URL, encode, mix, numeric_ids, ranked_ids
 from unmask.synth.platforms.names import PLATFORMS, X
 
 SAME_HANDLE, VARIANT_HANDLE = 0.5, 0.25  # the rest: an unrelated handle
 SAME_NAME = 0.85
-KEYED_BY_NAME = ("reddit", "tiktok")  # their exports name accounts by username only
+KEYED_BY_NAME = ("reddit", "tiktok", "instagram")  # their exports name accounts by username only
 SAME_DAY = 0.35  # share of accounts opened the same day as the X account
 EARLIEST = ts(2006, 1, 1)
 _WORDS = (
@@ -64,6 +64,10 @@ def _ordinary(pop: Population) -> np.ndarray:
 def _account_ids(pop: Population, platform: str) -> list[str]:
     if platform == "youtube":
         return ["UC" + c for c in encode(mix(pop.user_id, "youtube-channel"), BASE64URL, 22)]
+    if platform == "bluesky":
+        return ["did:plc:" + c for c in encode(mix(pop.user_id, "bluesky-account"), BASE32, 24)]
+    if platform == "telegram":  # user ids grow with sign-up, as X's do
+        return ["user" + str(u) for u in ranked_ids(pop.user_id, "telegram-account", 10)]
     return numeric_ids(pop.user_id, f"{platform}-account", 15)
 
 

@@ -13,6 +13,7 @@ import numpy as np
 DIGITS = "0123456789"
 BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+BASE32 = "abcdefghijklmnopqrstuvwxyz234567"  # RFC 4648, lower case (CIDs, did:plc)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -52,3 +53,14 @@ def unit_floats(values: np.ndarray, salt: str) -> np.ndarray:
 def numeric_ids(values: np.ndarray, salt: str, digits: int) -> list[str]:
     """Decimal ids of exactly `digits` digits, not starting with 0."""
     return [str(int(c[0]) % 9 + 1) + c[1:] for c in encode(mix(values, salt), DIGITS, digits)]
+
+
+def ranked_ids(values: np.ndarray, salt: str, digits: int) -> list[int]:
+    """Unique ids of `digits` decimal digits that sort like `values` (handed out in sign-up order), with
+    hashed gaps between neighbours so that they do not count the accounts."""
+    low = 10 ** (digits - 1)
+    step = (10**digits - low) // max(len(values), 1)
+    rank = np.empty(len(values), np.int64)
+    rank[np.argsort(values, kind="stable")] = np.arange(len(values))
+    gap = (mix(values, salt) % np.uint64(step)).astype(np.int64)
+    return (low + rank * step + gap).tolist()

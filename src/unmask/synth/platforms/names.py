@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from unmask.errors import InputError
 
 X = "x"
-PLATFORMS: tuple[str, ...] = (X, "facebook", "youtube", "reddit", "tiktok")
+PLATFORMS: tuple[str, ...] = (
+    X, "facebook", "youtube", "reddit", "tiktok", "instagram", "telegram", "bluesky"
+)  # fmt: skip
 
 
 def parse_platforms(names: str | Iterable[str]) -> tuple[str, ...]:

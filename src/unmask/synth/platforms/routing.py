@@ -28,7 +28,10 @@ from unmask.synth.ids import TWITTER_EPOCH_MS
 from unmask.synth.platforms.ids import unit_floats
 from unmask.synth.platforms.names import X
 
-PRESENCE = {X: 1.0, "facebook": 0.6, "youtube": 0.35, "reddit": 0.2, "tiktok": 0.25}
+PRESENCE = {
+    X: 1.0, "facebook": 0.6, "youtube": 0.35, "reddit": 0.2, "tiktok": 0.25, "instagram": 0.4,
+    "telegram": 0.15, "bluesky": 0.2,
+}  # fmt: skip
 OFFICIAL = {X: 0.45, "facebook": 0.35, "youtube": 0.20}  # politicians' and the critic's own platforms
 OFFICIAL_REDDIT = 0.3  # share of their statements also submitted to Reddit
 PREFERENCE_SPREAD = 0.4  # sigma of the lognormal weight of each platform a person has
@@ -36,6 +39,9 @@ KINDS = {
     X: (ORIGINAL, REPLY, RETWEET, QUOTE),
     "facebook": (ORIGINAL, REPLY, RETWEET, QUOTE),
     "tiktok": (ORIGINAL,),  # its API's comments name no commenter
+    "instagram": (ORIGINAL,),  # CrowdTangle exported no comments
+    "telegram": (ORIGINAL, REPLY, RETWEET),  # forwards, but no quotes
+    "bluesky": (ORIGINAL, REPLY, RETWEET, QUOTE),
 }
 COMMENTS_ONLY = (ORIGINAL, REPLY)
 CROSS_POST = {"organic": 0.08, "campaign": 0.5}  # chance an original is copied to another platform

@@ -14,7 +14,7 @@ import numpy as np
 
 from unmask.synth.batch import PostBatch
 from unmask.synth.csv_layouts import IoArchiveWriter, QutWriter
-from unmask.synth.platforms import facebook, reddit, tiktok, youtube
+from unmask.synth.platforms import bluesky, facebook, instagram, reddit, telegram, tiktok, youtube
 from unmask.synth.platforms.identities import Identities, build_identities
 from unmask.synth.platforms.names import X
 from unmask.synth.platforms.routing import DROPPED, Router
@@ -106,6 +106,9 @@ _WRITERS: dict[str, tuple[Callable[[Path], PlatformWriter], PostIds]] = {
     "youtube": (youtube.YouTubeWriter, youtube.post_ids),
     "reddit": (reddit.ArcticShiftWriter, reddit.post_ids),
     "tiktok": (tiktok.ResearchApiWriter, tiktok.post_ids),
+    "instagram": (instagram.CrowdTangleInstagramWriter, instagram.post_ids),
+    "telegram": (telegram.TelegramDesktopWriter, telegram.post_ids),
+    "bluesky": (bluesky.BlueskyFeedWriter, bluesky.post_ids),
 }
 
 

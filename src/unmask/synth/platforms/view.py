@@ -54,6 +54,8 @@ class PlatformView:
     official: list[bool]  # a politician or the critic: pages and channels rather than profiles
     author_created: list[int]
     parent_author_id: list[str | None]
+    parent_name: list[str | None]  # the display name of the parent's author (forwards name their source)
+    followers: list[int]  # the author's audience (exports that print followers at posting)
     text: list[str]
     url: list[str | None]
     lang: list[str]
@@ -91,6 +93,8 @@ class PlatformView:
             official=official[author].tolist(),
             author_created=ident.created[author].tolist(),
             parent_author_id=[account_ids[a] if a >= 0 else None for a in batch.parent_author.tolist()],
+            parent_name=[names[a] if a >= 0 else None for a in batch.parent_author.tolist()],
+            followers=pop.followers[author].tolist(),
             text=_texts(batch, urls),
             url=[urls.expanded[u] if u >= 0 else None for u in batch.url.tolist()],
             lang=[LANGS[c] for c in batch.lang.tolist()],
