@@ -1,4 +1,5 @@
-"""The serving process builds every campaign's incident draft in the background, once per data version."""
+"""The serving process builds the campaign pages and every campaign's incident draft in the background,
+once per data version."""
 
 from __future__ import annotations
 
@@ -7,9 +8,30 @@ import time
 from web_support import Planted
 
 from unmask.documents import build
+from unmask.web import reads
+from unmask.web.cache import MISSING
 from unmask.web.db import StoreAccess
 from unmask.web.incidents import load_incident
-from unmask.web.warmup import start_warmup, warm_drafts
+from unmask.web.queries import CampaignFilter
+from unmask.web.routes.campaigns import CAMPAIGN_PAGE, LIST_PAGE
+from unmask.web.warmup import PAGES_WARMED, start_warmup, warm_drafts, warm_pages
+
+
+def test_warm_up_renders_the_list_and_the_campaign_pages(planted: Planted) -> None:
+    access = StoreAccess(planted.path, settle_seconds=0.05)
+    with access.read() as store:
+        campaigns = store.con.execute("SELECT count(*) FROM campaigns").fetchone()[0]
+    time.sleep(0.15)
+    assert warm_pages(access) == 1 + min(campaigns, PAGES_WARMED)  # the list and the top campaigns
+    known = access.known()
+    assert known is not None  # and from now on a request finds them without opening the store
+    for key in (
+        (LIST_PAGE, CampaignFilter()),
+        (CAMPAIGN_PAGE, planted.campaign_id),
+        (CAMPAIGN_PAGE, planted.other_campaign_id),
+    ):
+        parts = reads.PAGES.peek((known.version, *key))
+        assert parts is not MISSING and b"<h1>" in parts["content"]
 
 
 def test_after_warm_up_opening_an_incident_builds_nothing(planted: Planted, monkeypatch) -> None:

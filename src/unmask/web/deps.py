@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from fastapi import HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from unmask.web.auth import LoginLimiter, Passwords, Role, SessionUser, session_user, tokens_match
+from unmask.web.auth import LoginLimiter, Passwords, Role, SessionUser, tokens_match
 from unmask.web.db import StoreAccess
 from unmask.web.queries import CampaignFilter, SortKey
+from unmask.web.sessions import kept_session
 from unmask.web.settings import Settings
 from unmask.web.templating import Renderer
 
@@ -45,11 +46,7 @@ def current_session(request: Request) -> SessionUser | None:
     """The session user behind the request's cookie (looked up once per request)."""
     if not hasattr(request.state, "session"):
         token = request.cookies.get(SESSION_COOKIE)
-        user = None
-        if token:
-            with app_state(request).access.read() as store:
-                user = session_user(store.con, token)
-        request.state.session = user
+        request.state.session = kept_session(app_state(request).access, token) if token else None
     return request.state.session
 
 

@@ -11,7 +11,7 @@ two analysts cannot silently overwrite each other.
 
 A draft is built from every evidence pair of the campaign (seconds at 1M posts), and the linter looks
 the cited posts up among the campaign's; both depend only on the store's data, so the process keeps
-the last few results by store, data version and campaign (web.queries.RecentResults): an open does not
+the last few results by store, data version and campaign (web.cache.ResultCache): an open does not
 redo them, and a new detection run or ingest misses.
 """
 

@@ -8,9 +8,7 @@ the API returns it as JSON data, never as markup.
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -21,6 +19,7 @@ from unmask.documents.build import data_version
 from unmask.errors import InputError, NotFoundError
 from unmask.signals.registry import ACCOUNT_FEATURES, PAIR_SIGNALS
 from unmask.store import Store
+from unmask.web.cache import ResultCache
 
 TOP_TARGETS_LISTED = 3
 EVIDENCE_SHOWN = 60
@@ -129,33 +128,7 @@ def campaign_facets(store: Store) -> dict[str, list[str]]:
     return {"platforms": sorted(platforms), "languages": sorted(languages)}
 
 
-class RecentResults:
-    """The last few results built from a store's data, under keys that name the store and its data
-    version (`data_key`), so that a new detection run or ingest misses and nothing is stale.
-
-    Shared by the requests of one process; two requests missing the same key at once both build the
-    result (they are equal), rather than one waiting for the other.
-    """
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, build_result: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        result = build_result()
-        with self._lock:
-            self._items[key] = result
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return result
-
-
-recent_results = RecentResults(RESULTS_KEPT)
+recent_results = ResultCache(RESULTS_KEPT)  # built once per data version (web/cache.py)
 
 
 def data_key(store: Store, campaign_id: str) -> tuple[Hashable, ...]:

@@ -7,10 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from unmask.store import Store
 from unmask.web.auth import Role, SessionUser
 from unmask.web.charts import Chart, bar_chart
-from unmask.web.deps import app_state, require
+from unmask.web.deps import require
 from unmask.web.queries import account_detail
+from unmask.web.reads import kept_page
 
 router = APIRouter(tags=["accounts"], include_in_schema=False)
 LANGUAGE_CLASSES = 8  # the stylesheet colours lang-0 ... lang-7; rarer languages share lang-other
@@ -33,9 +35,10 @@ def history_chart(account: dict[str, Any]) -> tuple[Chart, dict[str, str]]:
 
 @router.get("/accounts/{acct:path}")
 def account_page(request: Request, acct: str, _user: SessionUser = Depends(require(Role.VIEWER))) -> Response:
-    state = app_state(request)
-    with state.access.read() as store:
-        account = account_detail(store, acct)
+    return kept_page(request, "account.html", (acct,), lambda store: account_context(store, acct))
+
+
+def account_context(store: Store, acct: str) -> dict[str, Any]:
+    account = account_detail(store, acct)
     chart, legend = history_chart(account)
-    context = {"a": account, "chart": chart, "legend": legend}
-    return state.renderer.page(request, "account.html", context)
+    return {"a": account, "chart": chart, "legend": legend}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from unmask.documents.incident import Incident
@@ -26,6 +27,7 @@ from unmask.web.queries import (
     campaign_list,
     search,
 )
+from unmask.web.reads import kept_bytes, kept_json
 
 router = APIRouter(prefix="/api", tags=["api"])
 VIEWER = require(Role.VIEWER)
@@ -99,8 +101,7 @@ def api_campaigns(
     request: Request, flt: CampaignFilter = Depends(campaign_filter), _user: SessionUser = Depends(VIEWER)
 ) -> list[dict[str, Any]]:
     """Campaigns with score, size, platforms, languages, time span and top targets."""
-    with app_state(request).access.read() as store:
-        return campaign_list(store, flt)
+    return kept_json(app_state(request).access, ("campaigns", flt), lambda store: campaign_list(store, flt))
 
 
 @router.get("/campaigns/{campaign_id}")
@@ -111,18 +112,24 @@ def api_campaign(request: Request, campaign_id: str, _user: SessionUser = Depend
 
 
 @router.get("/campaigns/{campaign_id}/graph", response_model=Graph)
-def api_graph(request: Request, campaign_id: str, _user: SessionUser = Depends(VIEWER)) -> dict[str, Any]:
+def api_graph(request: Request, campaign_id: str, _user: SessionUser = Depends(VIEWER)) -> Response:
     """The campaign's account network with layout positions in [0, 1]."""
     state = app_state(request)
-    with state.access.read() as store:
-        return campaign_graph(store, campaign_id, state.settings.graph_max_nodes)
+    most = state.settings.graph_max_nodes
+    answer = kept_bytes(
+        state.access,
+        ("graph", campaign_id, most),
+        lambda store: (
+            Graph.model_validate(campaign_graph(store, campaign_id, most)).model_dump_json().encode()
+        ),
+    )
+    return Response(answer, media_type="application/json")
 
 
 @router.get("/accounts/{acct:path}")
 def api_account(request: Request, acct: str, _user: SessionUser = Depends(VIEWER)) -> dict[str, Any]:
     """An account (platform:account_id): profile, flags, weekly history, edges with evidence posts."""
-    with app_state(request).access.read() as store:
-        return account_detail(store, acct)
+    return kept_json(app_state(request).access, ("account", acct), lambda store: account_detail(store, acct))
 
 
 @router.get("/search")
@@ -132,8 +139,7 @@ def api_search(
     _user: SessionUser = Depends(VIEWER),
 ) -> dict[str, Any]:
     """Posts and accounts containing `q` (case-insensitive), newest first, at most 50 of each."""
-    with app_state(request).access.read() as store:
-        return search(store, q)
+    return kept_json(app_state(request).access, ("search", q), lambda store: search(store, q))
 
 
 def _record(request: Request, campaign_id: str) -> IncidentRecord:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from unmask.campaigns.summary import BURST_FACTOR
+from unmask.store import Store
 from unmask.web.auth import Role, SessionUser
 from unmask.web.charts import bar_chart
-from unmask.web.deps import app_state, campaign_filter, require
+from unmask.web.deps import campaign_filter, require
 from unmask.web.queries import (
     CampaignFilter,
     SortKey,
@@ -19,9 +21,11 @@ from unmask.web.queries import (
     campaign_list,
     signal_descriptions,
 )
+from unmask.web.reads import kept_page
 from unmask.web.routes.exports import EXPORT_FORMATS
 
 router = APIRouter(tags=["campaigns"], include_in_schema=False)
+LIST_PAGE, CAMPAIGN_PAGE = "campaigns.html", "campaign.html"
 
 
 @router.get("/")
@@ -30,27 +34,30 @@ def campaigns_page(
     flt: CampaignFilter = Depends(campaign_filter),
     _user: SessionUser = Depends(require(Role.VIEWER)),
 ) -> Response:
-    state = app_state(request)
-    with state.access.read() as store:
-        rows = campaign_list(store, flt)
-        facets = campaign_facets(store)
-    context = {
-        "rows": rows,
-        "facets": facets,
-        "flt": flt,
-        "sort_keys": list(SortKey),
-        "formats": EXPORT_FORMATS,
-    }
-    return state.renderer.page(request, "campaigns.html", context)
+    return kept_page(request, LIST_PAGE, (flt,), lambda store: list_context(store, flt))
 
 
 @router.get("/campaigns/{campaign_id}")
 def campaign_page(
     request: Request, campaign_id: str, _user: SessionUser = Depends(require(Role.VIEWER))
 ) -> Response:
-    state = app_state(request)
-    with state.access.read() as store:
-        campaign = campaign_detail(store, campaign_id)
+    return kept_page(
+        request, CAMPAIGN_PAGE, (campaign_id,), lambda store: campaign_context(store, campaign_id)
+    )
+
+
+def list_context(store: Store, flt: CampaignFilter) -> dict[str, Any]:
+    return {
+        "rows": campaign_list(store, flt),
+        "facets": campaign_facets(store),
+        "flt": flt,
+        "sort_keys": list(SortKey),
+        "formats": EXPORT_FORMATS,
+    }
+
+
+def campaign_context(store: Store, campaign_id: str) -> dict[str, Any]:
+    campaign = campaign_detail(store, campaign_id)
     burst_days = {
         day["day"]
         for burst in campaign.get("bursts", [])
@@ -64,7 +71,7 @@ def campaign_page(
         ]
     )
     signal_counts = Counter(s for m in campaign["members"] for s in m["signals"])
-    context = {
+    return {
         "c": campaign,
         "timeline": timeline,
         "formats": EXPORT_FORMATS,
@@ -72,4 +79,3 @@ def campaign_page(
         "signal_counts": signal_counts,
         "burst_factor": BURST_FACTOR,
     }
-    return state.renderer.page(request, "campaign.html", context)

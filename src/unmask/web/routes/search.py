@@ -9,6 +9,7 @@ from unmask.errors import InputError
 from unmask.web.auth import Role, SessionUser
 from unmask.web.deps import app_state, require
 from unmask.web.queries import MAX_QUERY, search
+from unmask.web.reads import kept_page
 
 router = APIRouter(tags=["search"], include_in_schema=False)
 
@@ -19,12 +20,17 @@ def search_page(
     q: str = Query("", max_length=MAX_QUERY),
     _user: SessionUser = Depends(require(Role.VIEWER)),
 ) -> Response:
-    state = app_state(request)
-    results, message = None, ""
+    message = ""
     if q.strip():
         try:
-            with state.access.read() as store:
-                results = search(store, q)
+            return kept_page(
+                request,
+                "search.html",
+                (q,),
+                lambda store: {"q": q, "results": search(store, q), "message": ""},
+            )
         except InputError as exc:
             message = str(exc)
-    return state.renderer.page(request, "search.html", {"q": q, "results": results, "message": message})
+    return app_state(request).renderer.page(
+        request, "search.html", {"q": q, "results": None, "message": message}
+    )
