@@ -18,10 +18,13 @@ import csv
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import networkx
 from common import OUT, machine, run_measured, today, unmask
+
+from unmask.evaluation.measure import StepFailed
 
 PEER_VERSION = "coordination-network-toolkit==1.5.2"
 PEER_NETWORKS = ("co_retweet", "co_tweet", "co_similar_tweet", "co_link", "co_reply")
@@ -51,14 +54,17 @@ def f1(flagged: set[str], positives: set[str]) -> tuple[float, float, float]:
 
 
 def run_peer(
-    tool: Path, scenario: Path, timeout: int
+    tool: Path, scenario: Path, timeout: int, networks: list[str], memory_gb: float | None
 ) -> list[tuple[str, int, float, float, float, float, float]]:
     db = OUT / f"peer-{scenario.name}.db"
     db.unlink(missing_ok=True)
-    prep = run_measured([str(tool), str(db), "preprocess", "--format", "csv", str(scenario / "qut.csv")])
+    # An address-space cap, so that a peer network outgrowing the machine fails alone (as "failed").
+    cap = ["prlimit", f"--as={int(memory_gb * 2**30)}"] if memory_gb else []
+    csv_file = str(scenario / "qut.csv")
+    prep = run_measured([*cap, str(tool), str(db), "preprocess", "--format", "csv", csv_file])
     _all, positives = truth_sets(scenario / "truth.csv")
     results = []
-    for network in PEER_NETWORKS:
+    for network in networks:
         out = OUT / f"peer-{scenario.name}-{network}.graphml"  # 1.5.2's CSV writer fails; GraphML works
         args = [
             str(tool),
@@ -70,10 +76,14 @@ def run_peer(
             "--output_file",
             str(out),
         ]
+        started = time.perf_counter()
         try:
-            measured = run_measured(["timeout", str(timeout), *args])
-        except RuntimeError:
-            results.append((network, 0, float(timeout), 0.0, 0.0, 0.0, 0.0))
+            measured = run_measured(["timeout", str(timeout), *cap, *args])
+        except StepFailed as failed:
+            why = f"timed out after {timeout} s" if "failed (124)" in str(failed) else "failed (memory cap?)"
+            print(f"peer {network}: {why}\n{str(failed)[-500:]}", flush=True)
+            elapsed = time.perf_counter() - started + prep.seconds
+            results.append((f"{network} {why}", 0, elapsed, 0.0, 0.0, 0.0, 0.0))
             continue
         graph = networkx.read_graphml(out)
         edges = [(u, v, float(d.get("weight", 1))) for u, v, d in graph.edges(data=True) if u != v]
@@ -90,6 +100,11 @@ def main() -> None:
     parser.add_argument("--peer-timeout", type=int, default=1800)
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--layout", default="x_api_v2.jsonl", help="which generated file unmask ingests")
+    parser.add_argument("--peer-networks", default=",".join(PEER_NETWORKS))
+    parser.add_argument("--peer-memory-gb", type=float, help="address-space cap for each peer process")
+    parser.add_argument(
+        "--reuse-store", action="store_true", help="detect on bench/out/detect-SIZE.duckdb as is (no ingest)"
+    )
     args = parser.parse_args()
     tool = None if args.no_peer else peer_venv()
     lines = []
@@ -98,8 +113,10 @@ def main() -> None:
         if not (scenario / "truth.csv").exists():
             run_measured(unmask("synth", "--out", str(scenario), "--posts", str(size), "--quiet"))
         db = OUT / f"detect-{size}.duckdb"
-        db.unlink(missing_ok=True)
-        ingest = run_measured(unmask("ingest", str(scenario / args.layout), "--db", str(db), "--quiet"))
+        if not (args.reuse_store and db.exists()):
+            db.unlink(missing_ok=True)
+            ingest = run_measured(unmask("ingest", str(scenario / args.layout), "--db", str(db), "--quiet"))
+            print(f"ingest {size:,}: {ingest.seconds:.1f} s, peak {ingest.peak_mb:,.0f} MB", flush=True)
         detect = run_measured(unmask("detect", "--db", str(db), "--quiet"))
         scores = json.loads(
             run_measured(
@@ -110,15 +127,16 @@ def main() -> None:
             f"| {size:,} | unmask (all signals) | {detect.seconds:.1f} | {detect.peak_mb:,.0f} | "
             f"{scores['precision']:.3f} | {scores['recall']:.3f} | {scores['f1']:.3f} |"
         )
-        print(lines[-1], f"(ingest {ingest.seconds:.1f} s, peak {ingest.peak_mb:,.0f} MB)", flush=True)
+        print(lines[-1], flush=True)
         if tool:
-            peer = run_peer(tool, scenario, args.peer_timeout)
+            peer = run_peer(
+                tool, scenario, args.peer_timeout, args.peer_networks.split(","), args.peer_memory_gb
+            )
             best = max(peer, key=lambda row: row[6])
             for network, weight, seconds, rss, p, r, f in peer:
                 mark = " (best)" if (network, weight) == best[:2] else ""
-                note = "timed out" if seconds >= args.peer_timeout else ""
                 lines.append(
-                    f"| {size:,} | peer {network} w>={weight}{mark} {note} | {seconds:.1f} | {rss:,.0f} | "
+                    f"| {size:,} | peer {network} w>={weight}{mark} | {seconds:.1f} | {rss:,.0f} | "
                     f"{p:.3f} | {r:.3f} | {f:.3f} |"
                 )
                 print(lines[-1], flush=True)

@@ -208,6 +208,14 @@ def detect(
             "--input", help="Parquet folder from `unmask export-parquet` (--engine spark).", file_okay=False
         ),
     ] = None,
+    memory_limit: Annotated[
+        str | None,
+        typer.Option("--memory-limit", help="DuckDB's memory cap (default: half the machine's; e.g. 8GB)."),
+    ] = None,
+    driver_memory: Annotated[
+        str | None,
+        typer.Option("--driver-memory", help="Spark driver memory (--engine spark; e.g. 8g)."),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Run every signal, fuse them into campaigns, score and summarise them; store the results.
@@ -228,10 +236,10 @@ def detect(
         if engine == "spark":
             if input_dir is None or out_dir is None:
                 raise InputError("--engine spark needs --input PARQUET_DIR and --out DIR")
-            result = detect_parquet(input_dir, master=master, progress=step)
+            result = detect_parquet(input_dir, master=master, driver_memory=driver_memory, progress=step)
         elif engine == "duckdb":
             with open_store(db) as store:
-                result = run_detect(store, progress=step)
+                result = run_detect(store, progress=step, memory_limit=memory_limit)
         else:
             raise InputError(f"unknown engine {engine!r}; valid: duckdb, spark")
         written = write_outputs(result, out_dir) if out_dir else ()

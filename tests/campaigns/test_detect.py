@@ -6,10 +6,13 @@ import csv
 import json
 from pathlib import Path
 
-from unmask.campaigns.detect import detect
+import pytest
+
+from unmask.campaigns.detect import default_memory_limit, detect
 from unmask.campaigns.evaluate import evaluate
 from unmask.campaigns.explain import explain
 from unmask.campaigns.outputs import ACCOUNTS_HEADER, write_outputs
+from unmask.errors import InputError
 from unmask.store import Store
 
 
@@ -28,6 +31,22 @@ def test_planted_campaign_is_found(planted: Store) -> None:
     summary = result.summaries[result.campaigns[0].campaign_id]
     assert summary["targets"] and summary["targets"][0]["account_id"].startswith("mp")
     assert {"near_duplicate", "co_reply"} <= set(summary["signals"])
+
+
+def test_detect_caps_duckdb_memory(planted: Store) -> None:
+    """Detection spills past its cap instead of growing to most of the machine (10M posts did)."""
+    detect(planted, memory_limit="300MB")
+    assert planted.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] in (
+        "286.1 MiB",
+        "300.0 MB",
+    )
+    detect(planted)
+    default = planted.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    half_mib = int(default_memory_limit().removesuffix("MiB"))
+    number, unit = default.split()
+    assert abs(float(number) * {"MiB": 1, "GiB": 1024}[unit] - half_mib) < 0.01 * half_mib
+    with pytest.raises(InputError, match="memory limit"):
+        detect(planted, memory_limit="1GB'; DROP TABLE posts; --")
 
 
 def test_results_replace_previous_run(planted: Store) -> None:

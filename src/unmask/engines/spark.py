@@ -26,17 +26,21 @@ if TYPE_CHECKING:
 CANONICAL = {"posts": list(POST_COLUMNS), "accounts": list(ACCOUNT_COLUMNS)}
 
 
-def spark_session(master: str = "local[*]") -> SparkSession:
+def spark_session(master: str = "local[*]", *, driver_memory: str | None = None) -> SparkSession:
     """A session with UTC time, few shuffle partitions for local runs, and no UI.
 
     Python workers run this very interpreter (the one with unmask installed), not whatever `python3`
-    comes first on PATH.
+    comes first on PATH. `driver_memory` (e.g. "8g") sizes the driver JVM, which in local mode also
+    runs the executors: Spark's 1g default is too small for 10M posts.
     """
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder
+    if driver_memory:
+        builder = builder.config("spark.driver.memory", driver_memory)
     return (
-        SparkSession.builder.master(master)
+        builder.master(master)
         .config("spark.pyspark.python", os.environ["PYSPARK_PYTHON"])
         .appName("unmask")
         .config("spark.sql.session.timeZone", "UTC")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,7 +25,7 @@ from unmask.ingest.parsing import read_head
 from unmask.ingest.registry import resolve_layout
 from unmask.ingest.writer import CHUNK_RECORDS, FileCounts, StagingWriter
 from unmask.store import Store
-from unmask.store.db import rollback
+from unmask.store.db import rollback, set_memory_limit
 
 # DuckDB's cap while ingesting: chunks and the scratch table of the fast path spill to disk beyond it,
 # which keeps the whole process under 2 GB at any file size (bench/RESULTS.md).
@@ -183,13 +182,6 @@ def ingest_file(
     return result
 
 
-def _checked_size(text: str) -> str:
-    """A memory size as DuckDB reads it ("1GB", "512MB"), refused otherwise (it goes into SQL)."""
-    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", text.strip(), re.IGNORECASE):
-        raise InputError(f"memory limit {text!r}: give a size such as 1GB or 512MB")
-    return text.strip()
-
-
 def _has_native(layout: Layout, path: Path) -> bool:
     return hasattr(layout, "native") and native.native_capable(path)
 
@@ -249,7 +241,7 @@ def ingest_paths(
     """
     store.con.execute("SET preserve_insertion_order = false")
     if memory_limit:
-        store.con.execute(f"SET memory_limit = '{_checked_size(memory_limit)}'")
+        set_memory_limit(store.con, memory_limit)
     report = IngestReport()
     for path in expand_paths(Path(p) for p in paths):
         if on_file:

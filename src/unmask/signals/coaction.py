@@ -10,8 +10,8 @@ Each pair is weighted by how unusual the key is (inverse popularity, as in the O
 work): log(accounts / accounts acting on the key). A thousand fans under one post give many pairs,
 each nearly worthless; two accounts meeting on rare keys again and again add up.
 
-Events may carry a `part` column: then only events in different parts of a key pair up (the
-cross-lingual signal keys on a narrative and requires the two posts to be different translations).
+Keys that only one account acted on are dropped before ranking: most texts and links are posted
+once, and they can never pair.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ PAIR_COLUMNS = ("a", "b", "key", "post_a", "post_b", "ts_a", "ts_b", "w")
 def co_action_pairs(events: ir.Table, *, window_s: int, neighbors: int, total_accounts: int) -> ir.Table:
     """Pairs of events on one key within the window, with a < b and an inverse-popularity weight."""
     popularity = events.group_by("key").aggregate(key_accounts=_.acct.nunique())
-    ranked = events.mutate(
+    shared = events.view().join(popularity.filter(_.key_accounts >= 2).view(), "key")
+    ranked = shared.mutate(
         rn=ibis.row_number().over(group_by=_.key, order_by=[_.ts, _.post_id]),
         epoch=_.ts.epoch_seconds(),
     )
@@ -37,6 +38,7 @@ def co_action_pairs(events: ir.Table, *, window_s: int, neighbors: int, total_ac
         (_.epoch_r - _.epoch) <= window_s, _.acct != _.acct_r
     )
     swap = joined.acct > joined.acct_r
+    weight = -(_.key_accounts.cast("float64") / float(max(total_accounts, 2))).ln()
     pairs = joined.select(
         a=ibis.ifelse(swap, _.acct_r, _.acct),
         b=ibis.ifelse(swap, _.acct, _.acct_r),
@@ -45,16 +47,22 @@ def co_action_pairs(events: ir.Table, *, window_s: int, neighbors: int, total_ac
         post_b=ibis.ifelse(swap, _.post_id, _.post_r),
         ts_a=ibis.ifelse(swap, _.ts_r, _.ts),
         ts_b=ibis.ifelse(swap, _.ts, _.ts_r),
+        w=weight,
     )
-    weighted = pairs.join(popularity, "key").mutate(
-        w=-(_.key_accounts.cast("float64") / float(max(total_accounts, 2))).ln()
-    )
-    return weighted.select(*PAIR_COLUMNS)
+    return pairs.select(*PAIR_COLUMNS)
 
 
-def pairs_to_edges(pairs: ir.Table, signal: str) -> ir.Table:
-    """One edge per account pair: summed weight, distinct keys, distinct co-actions, time span."""
-    return pairs.group_by(["a", "b"]).aggregate(
+def pairs_to_edges(pairs: ir.Table, signal: str, *, min_actions: int = 1) -> ir.Table:
+    """One edge per account pair with at least `min_actions` distinct co-actions: summed weight,
+    distinct keys, distinct co-actions, time span.
+
+    Most account pairs meet once; they are dropped on a plain count before the distinct counts,
+    which are the costly part (at 10M posts a signal has ~50M pairs and ~1% of them repeat).
+    """
+    if min_actions > 1:
+        repeated = pairs.group_by(["a", "b"]).aggregate(n=_.count()).filter(_.n >= min_actions)
+        pairs = pairs.semi_join(repeated.view(), ["a", "b"])
+    edges = pairs.group_by(["a", "b"]).aggregate(
         signal=ibis.literal(signal),
         weight=_.w.sum(),
         keys=_.key.nunique(),
@@ -62,3 +70,4 @@ def pairs_to_edges(pairs: ir.Table, signal: str) -> ir.Table:
         first_ts=_.ts_a.min(),
         last_ts=_.ts_b.max(),
     )
+    return edges.filter(_.actions >= min_actions)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from unmask.errors import StoreError
+from unmask.errors import InputError, StoreError
 from unmask.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = Path("unmask.duckdb")
@@ -100,3 +101,11 @@ def rollback(con: duckdb.DuckDBPyConnection) -> None:
     and the error to report is the COMMIT's, not a second one from ROLLBACK."""
     with contextlib.suppress(duckdb.TransactionException):
         con.execute("ROLLBACK")
+
+
+def set_memory_limit(con: duckdb.DuckDBPyConnection, size: str) -> None:
+    """Cap DuckDB's memory ("1GB", "512MB"); past it DuckDB spills to disk. Other text is refused:
+    it goes into SQL."""
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", size.strip(), re.IGNORECASE):
+        raise InputError(f"memory limit {size!r}: give a size such as 1GB or 512MB")
+    con.execute(f"SET memory_limit = '{size.strip()}'")
