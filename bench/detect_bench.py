@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import networkx
-from common import OUT, machine, run_measured, today, unmask
+from common import OUT, generated, machine, run_measured, today, unmask
 
 from unmask.evaluation.measure import StepFailed
 
@@ -109,9 +109,7 @@ def main() -> None:
     tool = None if args.no_peer else peer_venv()
     lines = []
     for size in (int(s) for s in args.sizes.split(",")):
-        scenario = OUT / f"synth-{size}"
-        if not (scenario / "truth.csv").exists():
-            run_measured(unmask("synth", "--out", str(scenario), "--posts", str(size), "--quiet"))
+        scenario = generated(OUT / f"synth-{size}", size)
         db = OUT / f"detect-{size}.duckdb"
         if not (args.reuse_store and db.exists()):
             db.unlink(missing_ok=True)

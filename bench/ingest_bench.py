@@ -10,9 +10,8 @@ table to paste into bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import json
 
-from common import OUT, machine, run_measured, today, unmask
+from common import OUT, generated, machine, timed_ingest, today
 
 FILES = {"x_api_v2": "x_api_v2.jsonl", "io_archive": "io_archive.csv", "qut": "qut.csv"}
 
@@ -24,21 +23,12 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
-        scenario = OUT / f"synth-{size}"
-        if not (scenario / "truth.csv").exists():
-            made = run_measured(unmask("synth", "--out", str(scenario), "--posts", str(size), "--quiet"))
-            print(f"synth {size:,}: {made.seconds:.0f} s, peak {made.peak_mb:.0f} MB", flush=True)
+        scenario = generated(OUT / f"synth-{size}", size)
         for layout in args.layouts.split(","):
-            db = OUT / f"ingest-{layout}-{size}.duckdb"
-            db.unlink(missing_ok=True)
-            measured = run_measured(
-                unmask("ingest", str(scenario / FILES[layout]), "--db", str(db), "--quiet")
-            )
-            stats = json.loads(run_measured(unmask("stats", "--db", str(db), "--json")).stdout)
-            posts = sum(stats["posts"].values())
-            rows.append((size, layout, posts, measured.seconds, posts / measured.seconds, measured.peak_mb))
-            print(f"{layout} {size:,}: {posts:,} posts in {measured.seconds:.1f} s", flush=True)
-            db.unlink(missing_ok=True)
+            files = [str(scenario / FILES[layout])]
+            posts, seconds, peak_mb = timed_ingest(files, OUT / f"ingest-{layout}-{size}.duckdb")
+            rows.append((size, layout, posts, seconds, posts / seconds, peak_mb))
+            print(f"{layout} {size:,}: {posts:,} posts in {seconds:.1f} s", flush=True)
     print(f"\n### Ingest ({today()}, {machine()})\n")
     print("| generated posts | layout | posts stored | seconds | posts/s | peak RSS MB |")
     print("|---:|---|---:|---:|---:|---:|")

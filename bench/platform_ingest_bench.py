@@ -16,10 +16,9 @@ bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from common import OUT, machine, run_measured, today, unmask
+from common import OUT, generated, machine, timed_ingest, today
 
 from unmask.synth.platforms.sinks import X_FILES
 
@@ -31,28 +30,13 @@ NOT_EXPORTS = {"truth.csv", X_FILES["io_archive"], X_FILES["qut"]}
 
 def scenario(platform: str, posts: int) -> Path:
     """The scenario of one platform alone (generated once, then reused)."""
-    folder = OUT / f"platform-{platform}-{posts}"
-    if not (folder / "truth.csv").exists():
-        made = run_measured(
-            unmask("synth", "--out", str(folder), "--posts", str(posts), "--platforms", platform, "--quiet")
-        )
-        print(f"synth {platform} {posts:,}: {made.seconds:.0f} s, peak {made.peak_mb:.0f} MB", flush=True)
-    return folder
+    return generated(OUT / f"platform-{platform}-{posts}", posts, "--platforms", platform)
 
 
 def export_files(folder: Path) -> list[str]:
     return sorted(
         str(p) for p in folder.iterdir() if p.is_file() and p.suffix in EXPORTS and p.name not in NOT_EXPORTS
     )
-
-
-def ingest(folder: Path, db: Path) -> tuple[int, float, float]:
-    """(posts stored, seconds, peak RSS MB) of one `unmask ingest` of the folder's export files."""
-    db.unlink(missing_ok=True)
-    measured = run_measured(unmask("ingest", *export_files(folder), "--db", str(db), "--quiet"))
-    stats = json.loads(run_measured(unmask("stats", "--db", str(db), "--json")).stdout)
-    db.unlink(missing_ok=True)
-    return sum(stats["posts"].values()), measured.seconds, measured.peak_mb
 
 
 def main() -> None:
@@ -63,12 +47,12 @@ def main() -> None:
     rows = []
     for platform in args.platforms.split(","):
         calibration = scenario(platform, CALIBRATION_POSTS)
-        kept, _, _ = ingest(calibration, OUT / f"calibrate-{platform}.duckdb")
+        kept, _, _ = timed_ingest(export_files(calibration), OUT / f"calibrate-{platform}.duckdb")
         posts = max(
             CALIBRATION_POSTS, round(1.05 * args.records * CALIBRATION_POSTS / kept)
         )  # a margin: at least --records
         folder = scenario(platform, posts)
-        stored, seconds, rss = ingest(folder, OUT / f"ingest-{platform}.duckdb")
+        stored, seconds, rss = timed_ingest(export_files(folder), OUT / f"ingest-{platform}.duckdb")
         files = ", ".join(Path(f).name for f in export_files(folder))
         rows.append((platform, files, stored, seconds, stored / seconds, rss))
         print(f"{platform}: {stored:,} posts in {seconds:.1f} s, peak {rss:.0f} MB", flush=True)
