@@ -16,14 +16,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from synth_stores import detected_across, ingested
 
-from unmask.campaigns.detect import detect
 from unmask.campaigns.evaluate import evaluate, read_truth
 from unmask.ingest.crowdtangle import parse_crowdtangle_time
-from unmask.ingest.pipeline import ingest_paths
 from unmask.ingest.registry import detect_layout
-from unmask.store import Store, open_store
-from unmask.synth import generate
+from unmask.store import Store
 from unmask.synth.config import ts
 from unmask.synth.platforms.eastern import is_daylight, local_strings
 from unmask.synth.platforms.telegram import text_parts
@@ -51,9 +49,7 @@ def _written(files: dict[str, Path]) -> dict[str, int]:
 def three(tmp_path_factory) -> tuple[Path, object, Store]:
     """The three platforms alone at 20k posts, ingested by auto-detection."""
     out = tmp_path_factory.mktemp("three")
-    summary = generate(out, posts=20_000, seed=4, platforms=",".join(NEW))
-    store = open_store(out / "unmask.duckdb")
-    ingest_paths(store, [path for name, path in summary.files.items() if name != "truth"])
+    summary, store = ingested(out, NEW, seed=4)
     yield out, summary, store
     store.close()
 
@@ -193,12 +189,8 @@ def test_telegram_text_parts_join_back_to_the_text(text: str) -> None:
 
 @pytest.fixture(scope="module")
 def detected(tmp_path_factory) -> tuple[Store, dict, list[dict]]:
-    out = tmp_path_factory.mktemp("spanning")
-    summary = generate(out, posts=60_000, seed=1, platforms="x," + ",".join(NEW))
-    store = open_store(out / "unmask.duckdb")
-    ingest_paths(store, [path for name, path in summary.files.items() if name != "truth"])
-    result = detect(store)
-    yield store, read_truth(out / "truth.csv"), [result.summaries[c.campaign_id] for c in result.campaigns]
+    store, truth, summaries = detected_across(tmp_path_factory.mktemp("spanning"), ("x", *NEW))
+    yield store, truth, summaries
     store.close()
 
 

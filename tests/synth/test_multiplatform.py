@@ -15,14 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from synth_stores import detected_across, ingested
 from synth_tables import best_category_f1, best_threshold_f1
 
-from unmask.campaigns.detect import detect
 from unmask.campaigns.evaluate import evaluate, read_truth
 from unmask.errors import InputError
-from unmask.ingest.pipeline import ingest_paths
 from unmask.ingest.registry import detect_layout
-from unmask.store import Store, open_store
+from unmask.store import Store
 from unmask.synth import generate
 from unmask.synth.platforms.names import PLATFORMS
 
@@ -40,10 +39,6 @@ LAYOUT_OF = {
 }
 
 
-def _files(summary) -> list[Path]:
-    return [path for name, path in summary.files.items() if name != "truth"]
-
-
 def _jsonl(path: Path) -> list[dict]:
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
@@ -53,9 +48,7 @@ def _jsonl(path: Path) -> list[dict]:
 def five(tmp_path_factory) -> tuple[Path, object, Store]:
     """All five platforms at 20k posts, ingested by auto-detection."""
     out = tmp_path_factory.mktemp("five")
-    summary = generate(out, posts=20_000, seed=5, platforms=",".join(FIVE))
-    store = open_store(out / "unmask.duckdb")
-    ingest_paths(store, _files(summary))
+    summary, store = ingested(out, FIVE, seed=5)
     yield out, summary, store
     store.close()
 
@@ -176,12 +169,8 @@ def test_no_single_account_column_gives_the_campaign_away(five) -> None:
 
 @pytest.fixture(scope="module")
 def detected(tmp_path_factory) -> tuple[Store, dict, list[dict]]:
-    out = tmp_path_factory.mktemp("four")
-    generate(out, posts=60_000, seed=1, platforms=",".join(FOUR))
-    store = open_store(out / "unmask.duckdb")
-    ingest_paths(store, [p for p in sorted(out.iterdir()) if p.name != "truth.csv"])  # auto-detected
-    result = detect(store)
-    yield store, read_truth(out / "truth.csv"), [result.summaries[c.campaign_id] for c in result.campaigns]
+    store, truth, summaries = detected_across(tmp_path_factory.mktemp("four"), FOUR)
+    yield store, truth, summaries
     store.close()
 
 
