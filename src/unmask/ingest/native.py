@@ -20,7 +20,7 @@ from unmask.ingest.parsing import COMPRESSED, EARLIEST, LATEST
 from unmask.ingest.writer import DERIVED_ACCOUNT, DERIVED_POST, StagingWriter
 from unmask.store.schema import ACCOUNT_COLUMNS, POST_COLUMNS
 
-SCRATCH = "_ingest_rows"  # real tables, so DuckDB can spill them; dropped when the file is done
+SCRATCH = "_ingest_rows"  # temporary tables (they spill to disk under the memory cap); dropped per file
 FIRST_SEEN = "_ingest_accounts"
 
 # Python's str.isspace() characters, for blank tests and strip() as the Python readers do them.
@@ -174,7 +174,7 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, plan: NativeRead) -> int | 
     con.execute("SET enable_progress_bar = false")
     con.execute("SET preserve_insertion_order = true")  # `rec` numbers rows in file order
     try:
-        con.execute(f"CREATE OR REPLACE TABLE {SCRATCH} AS {plan.rows}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {SCRATCH} AS {plan.rows}")
     except duckdb.Error:  # a row DuckDB cannot parse: the Python reader names it in `rejects`
         drop(con)
         return None
@@ -187,7 +187,7 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, plan: NativeRead) -> int | 
     if unclean or lone_cr or rows != data_lines or (rows and last_rec != plan.first_line + rows - 1):
         drop(con)
         return None
-    con.execute(f"CREATE OR REPLACE TABLE {FIRST_SEEN} AS {plan.accounts}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {FIRST_SEEN} AS {plan.accounts}")
     return int(rows)
 
 

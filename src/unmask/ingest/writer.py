@@ -203,7 +203,7 @@ class StagingWriter:
     def finish(self) -> FileCounts:
         """Merge what is buffered; the caller then records the file as done and commits."""
         self._merge()
-        for name in ("_stage_posts", "_stage_accounts", "_stage_dups", "_stage_conflicts"):
+        for name in ("_stage_posts", "_stage_accounts", "_stage_dups", "_stage_conflicts", "_stage_stored"):
             self.con.execute(f"DROP TABLE IF EXISTS {name}")
         return self.counts
 
@@ -224,11 +224,21 @@ class StagingWriter:
 
     def _merge_posts(self) -> None:
         con = self.con
-        # Rows this file stored in an earlier chunk under a key staged again: the merge continues them.
+        # The staged keys already stored, found by probing the store with the chunk rather than
+        # hashing the whole store for each chunk: usually none, and the merge's later steps then
+        # have nothing to do.
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _stage_earlier AS SELECT p.* FROM posts p "
-            "SEMI JOIN _stage_posts s USING (platform, post_id) WHERE p.source_file = ?",
+            "CREATE OR REPLACE TEMP TABLE _stage_stored AS SELECT platform, post_id, source_file = ? AS ours "
+            "FROM posts SEMI JOIN _stage_posts USING (platform, post_id)",
             [self.source_file],
+        )
+        # Rows this file stored in an earlier chunk under a key staged again: the merge continues them.
+        ours = _count(con, "(SELECT * FROM _stage_stored WHERE ours)")
+        earlier = "SEMI JOIN (SELECT platform, post_id FROM _stage_stored WHERE ours) USING (platform, post_id) "
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _stage_earlier AS SELECT p.* FROM posts p {earlier if ours else ''}"
+            f"WHERE {'p.source_file = ?' if ours else 'false'}",
+            [self.source_file] if ours else [],
         )
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _stage_dups AS SELECT platform, post_id FROM ("
@@ -236,20 +246,28 @@ class StagingWriter:
             "UNION ALL SELECT platform, post_id FROM _stage_earlier"
             ") GROUP BY platform, post_id HAVING count(*) > 1"
         )
-        self._reject_conflicting_duplicates()
+        dups = _count(con, "_stage_dups")
         cols = ", ".join(POST_COLUMNS)
-        new_only = (
-            "NOT EXISTS (SELECT 1 FROM posts p WHERE p.platform = s.platform AND p.post_id = s.post_id)"
-        )
         con.execute(
-            f"INSERT INTO posts SELECT {cols} FROM _stage_posts s WHERE {new_only} AND NOT EXISTS "
-            "(SELECT 1 FROM _stage_dups d WHERE d.platform = s.platform AND d.post_id = s.post_id)"
+            f"INSERT INTO posts SELECT {cols} FROM _stage_posts s ANTI JOIN _stage_stored USING (platform, post_id) "
+            "ANTI JOIN _stage_dups USING (platform, post_id)"
         )
+        if dups:
+            self._merge_duplicates(ours)
+        con.execute("DROP TABLE _stage_earlier")
+
+    def _merge_duplicates(self, ours: int) -> None:
+        """Posts read in several records of this file: one new row each, or the earlier chunk's row updated."""
+        con = self.con
+        self._reject_conflicting_duplicates()
         merged = ", ".join(_merge_expression(c, t, ("platform", "post_id")) for c, t in POST_COLUMNS.items())
         con.execute(
             f"INSERT INTO posts SELECT {merged} FROM _stage_posts s SEMI JOIN _stage_dups d "
-            f"USING (platform, post_id) WHERE {new_only} GROUP BY s.platform, s.post_id"
+            "USING (platform, post_id) ANTI JOIN _stage_stored USING (platform, post_id) "
+            "GROUP BY s.platform, s.post_id"
         )
+        if not ours:
+            return
         updates = ", ".join(
             f"{c} = {_ordered_union(f'[posts.{c}, m.{c}]')}"
             if t.startswith("VARCHAR[]")
@@ -263,7 +281,6 @@ class StagingWriter:
             "WHERE posts.platform = m.platform AND posts.post_id = m.post_id AND posts.source_file = ?",
             [self.source_file],
         )
-        con.execute("DROP TABLE _stage_earlier")
 
     def _reject_conflicting_duplicates(self) -> None:
         """Records repeating a post id with different identity fields go to rejects, not into a merge.
