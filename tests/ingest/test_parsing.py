@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from unmask.ingest import parsing
+from unmask.ingest import json_stream, parsing
 from unmask.ingest.parsing import (
     CsvRow,
     iter_csv_rows,
@@ -179,7 +179,7 @@ def test_json_lines_skip_blanks_and_number_by_line(write):
 
 
 def test_json_documents_stream_elements_across_chunks(write, monkeypatch):
-    monkeypatch.setattr(parsing, "_CHUNK", 16)  # force many refills inside values
+    monkeypatch.setattr(json_stream, "CHUNK", 16)  # force many refills inside values
     items = [{"id": i, "text": "é" * i} for i in range(20)] + [12345678901234567890]
     records = list(iter_json(write("a.json", json.dumps(items, indent=2))))
     assert [r.value for r in records] == items

@@ -298,7 +298,9 @@ def iter_json(path: Path) -> Iterator[JsonRecord | Reject]:
     first_line = text.splitlines()[0].strip() if text else ""
     with TextSource(path) as source:
         if text.startswith("[") or first_line == "{":
-            yield from _DocumentReader(source, array=text.startswith("[")).records()
+            from unmask.ingest.json_stream import iter_document  # here: json_stream imports this module
+
+            yield from iter_document(source, array=text.startswith("["))
         else:
             yield from _iter_json_lines(source)
 
@@ -325,97 +327,6 @@ def _iter_json_lines(source: TextSource) -> Iterator[JsonRecord | Reject]:
             yield make_reject(line_no, None, reason, body, f"not JSON: {exc}")
     if cut := source.truncation(line_no + 1):
         yield cut
-
-
-class _DocumentReader:
-    """Streams the values of a multi-line JSON document with `raw_decode` over a sliding buffer."""
-
-    def __init__(self, source: TextSource, *, array: bool) -> None:
-        self.source = source
-        self.array = array
-        self.buf = ""
-        self.pos = 0
-        self.eof = False
-        self.lines_before = 0  # newlines in text already dropped from the buffer
-        self.decoder = json.JSONDecoder()
-
-    def _more(self) -> bool:
-        """Append text (at least as much as is pending, so re-parsing a long value stays linear)."""
-        if self.eof:
-            return False
-        if self.pos > _CHUNK:
-            self.lines_before += self.buf.count("\n", 0, self.pos)
-            self.buf, self.pos = self.buf[self.pos :], 0
-        chunk = self.source.read(max(_CHUNK, len(self.buf) - self.pos))
-        self.eof = not chunk
-        self.buf += chunk
-        return bool(chunk)
-
-    def _next_char(self) -> str:
-        """The next non-blank character ('' at the end), reading more text as needed."""
-        while True:
-            while self.pos < len(self.buf) and self.buf[self.pos].isspace():
-                self.pos += 1
-            if self.pos < len(self.buf) or not self._more():
-                return self.buf[self.pos : self.pos + 1]
-
-    def records(self) -> Iterator[JsonRecord | Reject]:
-        index = 0
-        if self.array:
-            self._next_char()
-            self.pos += 1  # the opening bracket
-        while True:
-            char = self._next_char()
-            if self.array:
-                if char == "]":
-                    self.pos += 1
-                    if self._next_char():
-                        yield self._reject(
-                            index + 1, RejectReason.MALFORMED, "data after the top-level array"
-                        )
-                    return
-                if not char:
-                    yield self._reject(index + 1, RejectReason.TRUNCATED, "the top-level array is not closed")
-                    return
-                if index and char != ",":
-                    yield self._reject(index + 1, RejectReason.MALFORMED, "expected ',' between elements")
-                    return
-                if index:
-                    self.pos += 1
-                    self._next_char()
-            elif not char:
-                break
-            index += 1
-            item = self._decode(index if self.array else self._line())
-            yield item
-            if isinstance(item, Reject):
-                return
-        if cut := self.source.truncation(self._line()):
-            yield cut
-
-    def _line(self) -> int:
-        return self.lines_before + self.buf.count("\n", 0, self.pos) + 1
-
-    def _decode(self, record_no: int) -> JsonRecord | Reject:
-        while True:
-            try:
-                value, end = self.decoder.raw_decode(self.buf, self.pos)
-            except (ValueError, RecursionError) as exc:
-                if len(self.buf) - self.pos < MAX_RECORD_CHARS and self._more():
-                    continue
-                incomplete = self.eof and (
-                    str(exc).startswith("Unterminated") or getattr(exc, "pos", 0) >= len(self.buf.rstrip())
-                )
-                reason = RejectReason.TRUNCATED if incomplete else RejectReason.MALFORMED
-                return self._reject(record_no, reason, f"not JSON: {exc}")
-            if end == len(self.buf) and self._more():
-                continue  # a number or literal may go on in the next chunk
-            raw = self.buf[self.pos : end]
-            self.pos = end
-            return JsonRecord(record_no, value, raw)
-
-    def _reject(self, record_no: int, reason: RejectReason, detail: str) -> Reject:
-        return make_reject(record_no, None, reason, self.buf[self.pos : self.pos + RAW_LIMIT], detail)
 
 
 _BAD_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
