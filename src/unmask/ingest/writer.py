@@ -203,6 +203,7 @@ class StagingWriter:
     def finish(self) -> FileCounts:
         """Merge what is buffered; the caller then records the file as done and commits."""
         self._merge()
+        self._extend_seen_spans()
         for name in ("_stage_posts", "_stage_accounts", "_stage_dups", "_stage_conflicts", "_stage_stored"):
             self.con.execute(f"DROP TABLE IF EXISTS {name}")
         return self.counts
@@ -234,10 +235,13 @@ class StagingWriter:
         )
         # Rows this file stored in an earlier chunk under a key staged again: the merge continues them.
         ours = _count(con, "(SELECT * FROM _stage_stored WHERE ours)")
-        earlier = "SEMI JOIN (SELECT platform, post_id FROM _stage_stored WHERE ours) USING (platform, post_id) "
+        earlier = (
+            "SEMI JOIN (SELECT platform, post_id FROM _stage_stored WHERE ours) USING (platform, post_id) "
+            "WHERE p.source_file = ?"
+        )
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _stage_earlier AS SELECT p.* FROM posts p {earlier if ours else ''}"
-            f"WHERE {'p.source_file = ?' if ours else 'false'}",
+            "CREATE OR REPLACE TEMP TABLE _stage_earlier AS SELECT p.* FROM posts p "
+            + (earlier if ours else "WHERE false"),
             [self.source_file] if ours else [],
         )
         con.execute(
@@ -248,16 +252,18 @@ class StagingWriter:
         )
         dups = _count(con, "_stage_dups")
         cols = ", ".join(POST_COLUMNS)
+        stored = _count(con, "_stage_stored")
         con.execute(
-            f"INSERT INTO posts SELECT {cols} FROM _stage_posts s ANTI JOIN _stage_stored USING (platform, post_id) "
-            "ANTI JOIN _stage_dups USING (platform, post_id)"
+            f"INSERT INTO posts SELECT {cols} FROM _stage_posts s"
+            + (" ANTI JOIN _stage_stored USING (platform, post_id)" if stored else "")
+            + (" ANTI JOIN _stage_dups USING (platform, post_id)" if dups else "")
         )
         if dups:
             self._merge_duplicates(ours)
         con.execute("DROP TABLE _stage_earlier")
 
     def _merge_duplicates(self, ours: int) -> None:
-        """Posts read in several records of this file: one new row each, or the earlier chunk's row updated."""
+        """Posts read in several records of this file: one new row each, or an earlier chunk's row updated."""
         con = self.con
         self._reject_conflicting_duplicates()
         merged = ", ".join(_merge_expression(c, t, ("platform", "post_id")) for c, t in POST_COLUMNS.items())
@@ -322,6 +328,33 @@ class StagingWriter:
         reason = str(RejectReason.CONFLICTING_DUPLICATE)
         self.counts.rejects[reason] = self.counts.rejects.get(reason, 0) + conflicts
 
+    def _extend_seen_spans(self) -> None:
+        """Stretch each author's first_seen/last_seen over the posts this file stored, once per file.
+
+        Done per chunk, it rewrote nearly every account (each chunk names most active authors) and
+        made the chunk commits grow with the store; from the stored posts it also covers the chunks a
+        resumed ingest committed in an earlier run.
+        """
+        con = self.con
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE _stage_spans AS
+            WITH span AS (
+                SELECT platform, account_id, min(created_at) AS first, max(created_at) AS last
+                FROM posts WHERE source_file = ? GROUP BY platform, account_id
+            )
+            SELECT a.rowid AS row_id, least(a.first_seen, span.first) AS first_seen,
+                   greatest(a.last_seen, span.last) AS last_seen
+            FROM accounts a JOIN span USING (platform, account_id)
+            WHERE a.first_seen IS DISTINCT FROM least(a.first_seen, span.first)
+               OR a.last_seen IS DISTINCT FROM greatest(a.last_seen, span.last)""",
+            [self.source_file],
+        )
+        con.execute(
+            "UPDATE accounts SET first_seen = s.first_seen, last_seen = s.last_seen "
+            "FROM _stage_spans s WHERE accounts.rowid = s.row_id"
+        )
+        con.execute("DROP TABLE _stage_spans")
+
     def _merge_accounts(self) -> None:
         con = self.con
         merged = ", ".join(
@@ -333,28 +366,22 @@ class StagingWriter:
             f"""CREATE OR REPLACE TEMP TABLE _stage_acc AS
             WITH named AS (
                 SELECT {merged} FROM _stage_accounts s GROUP BY s.platform, s.account_id
-            ), seen AS (
-                SELECT platform, account_id, min(created_at) AS first_seen, max(created_at) AS last_seen,
-                       min(source_record) AS source_record
-                FROM _stage_posts GROUP BY platform, account_id
+            ), seen AS (  -- authors the store has no row for yet
+                SELECT platform, account_id, min(source_record) AS source_record
+                FROM _stage_posts ANTI JOIN accounts USING (platform, account_id)
+                GROUP BY platform, account_id
             )
             SELECT platform, account_id, n.handle, n.display_name, n.created_at, n.declared_lang,
                    n.followers, n.following, n.bio, n.location, n.profile_url,
-                   seen.first_seen, seen.last_seen, ? AS source_file,
+                   NULL::TIMESTAMP AS first_seen, NULL::TIMESTAMP AS last_seen, ? AS source_file,
                    coalesce(n.source_record, seen.source_record) AS source_record
             FROM named n FULL OUTER JOIN seen USING (platform, account_id)""",
             [self.source_file],
         )
-        keep = {"platform", "account_id", "source_file", "source_record"}
+        keep = {"platform", "account_id", "source_file", "source_record", "first_seen", "last_seen"}
         updates = []
         for col in ACCOUNT_COLUMNS:
-            if col in keep:
-                continue
-            if col == "first_seen":
-                updates.append("first_seen = least(accounts.first_seen, excluded.first_seen)")
-            elif col == "last_seen":
-                updates.append("last_seen = greatest(accounts.last_seen, excluded.last_seen)")
-            else:  # a later file updates the profile; a later chunk of the same file does not
+            if col not in keep:  # a later file updates the profile; a later chunk of the same file does not
                 updates.append(
                     f"{col} = CASE WHEN accounts.source_file = excluded.source_file "
                     f"THEN coalesce(accounts.{col}, excluded.{col}) "
