@@ -141,8 +141,8 @@ def ingest_file(
             chunk_records=chunk_records,
             counts=done,
         )
-        if plan and rows is not None:  # a resumed native ingest counts its rows as posts_read
-            native.feed(con, plan, writer, rows=rows, done=done.posts_read, chunk=chunk_records)
+        if plan and rows is not None:  # a resumed native ingest skips the records committed before
+            native.feed(con, plan, writer, done=done, chunk=chunk_records)
             native.drop(con)
             result.native = True
         else:
