@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from unmask.ingest.json_fields import checked_object, json_object, json_objects, reject_value
+from unmask.ingest.native import NativeRead
 from unmask.ingest.parsing import (
     FieldError,
     SeenAccounts,
@@ -31,6 +32,7 @@ from unmask.ingest.parsing import (
     required,
 )
 from unmask.ingest.records import Account, Post, Record, Reject, RejectReason
+from unmask.ingest.x_api_v2_native import native_read
 
 _MARKERS = ('"author_id"', '"__twarc"')
 
@@ -50,6 +52,10 @@ class XApiV2Layout:
     def sniff(self, head: bytes, path: Path) -> bool:
         text = decoded_head(head).lstrip()
         return text[:1] in ("{", "[") and any(marker in text for marker in _MARKERS)
+
+    def native(self, head: bytes, path: Path) -> NativeRead | None:
+        """DuckDB's read of a clean twarc2 page file (see ingest/x_api_v2_native.py)."""
+        return native_read(head, path, self.platform)
 
     def read(self, path: Path) -> Iterator[Record]:
         seen = _FileState()
