@@ -28,8 +28,9 @@ from unmask.store import Store
 from unmask.store.db import rollback, set_memory_limit
 
 # DuckDB's cap while ingesting: chunks and the scratch table of the fast path spill to disk beyond it,
-# which keeps the whole process under 2 GB at any file size (bench/RESULTS.md).
-INGEST_MEMORY_LIMIT = "1GB"
+# which keeps the whole process under 2 GB at any file size (bench/RESULTS.md: 1.8 GB at 10M posts; with
+# 1GB it reached 2.0 GB, as a chunk's Arrow tables and the text folding live outside the cap).
+INGEST_MEMORY_LIMIT = "768MB"
 
 
 @dataclass
