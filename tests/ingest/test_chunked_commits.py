@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from interrupted import ingest_killed_in_third_batch
 
 from unmask.ingest.pipeline import ingest_file, ingest_paths
 from unmask.store import Store, open_store
@@ -73,10 +73,6 @@ def test_any_chunk_size_stores_what_one_piece_stores(tmp_path: Path, data: list[
     assert chunked_counts == whole_counts
 
 
-class Interrupt(Exception):
-    """Stands for a kill between two chunk commits."""
-
-
 def test_an_interrupted_ingest_resumes_after_its_committed_chunks(tmp_path: Path) -> None:
     data = [(i % 9 + 1, f"u{i % 3}", f"text {i % 9}", 1693526400, [], i == 5) for i in range(25)]
     path = write_rows(tmp_path / "rows.csv", data)
@@ -85,16 +81,7 @@ def test_an_interrupted_ingest_resumes_after_its_committed_chunks(tmp_path: Path
     expected = snapshot(reference)
 
     store = open_store(tmp_path / "s.duckdb")
-    batches = 0
-
-    def die_after_two_chunks(_: int) -> None:
-        nonlocal batches
-        batches += 1
-        if batches == 3:
-            raise Interrupt
-
-    with pytest.raises(Interrupt):
-        ingest_file(store, path, chunk_records=4, on_batch=die_after_two_chunks)
+    ingest_killed_in_third_batch(store, path, chunk_records=4)
     (done,) = store.con.execute("SELECT records_done FROM ingest_progress").fetchone()
     assert done == 8, "two chunks of four records were committed before the interruption"
     assert store.con.execute("SELECT count(*) FROM sources").fetchone()[0] == 0

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from interrupted import ingest_killed_in_third_batch
 from test_native import both_ways
 
 from unmask.ingest.pipeline import ingest_file
@@ -314,10 +315,6 @@ def test_varied_pages_match_both_ways(tmp_path: Path, lines: list[dict]) -> None
     assert native == python
 
 
-class Interrupt(Exception):
-    """Stands for a kill between two chunk commits."""
-
-
 @pytest.mark.parametrize("name", ["x_api_v2.jsonl", "qut.csv"])
 def test_an_interrupted_native_ingest_resumes_after_its_committed_chunks(tmp_path: Path, name: str) -> None:
     """Chunks are whole pages (of about `chunk_records` posts and users); a rerun resumes after them."""
@@ -328,16 +325,7 @@ def test_an_interrupted_native_ingest_resumes_after_its_committed_chunks(tmp_pat
     assert expected.native
 
     store = open_store(tmp_path / "s.duckdb")
-    batches = 0
-
-    def die_in_the_third_chunk(_: int) -> None:
-        nonlocal batches
-        batches += 1
-        if batches == 3:
-            raise Interrupt
-
-    with pytest.raises(Interrupt):
-        ingest_file(store, path, chunk_records=400, on_batch=die_in_the_third_chunk)
+    ingest_killed_in_third_batch(store, path, chunk_records=400)
     records, posts = store.con.execute("SELECT records_done, posts_read FROM ingest_progress").fetchone()
     assert 0 < posts < expected.counts.posts_read, "two chunks were committed"
     count = "SELECT count(*) FROM posts WHERE source_record <= ?"
