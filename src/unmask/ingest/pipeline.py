@@ -25,7 +25,7 @@ from unmask.ingest.parsing import read_head
 from unmask.ingest.registry import resolve_layout
 from unmask.ingest.writer import CHUNK_RECORDS, FileCounts, StagingWriter
 from unmask.store import Store
-from unmask.store.db import rollback, set_memory_limit
+from unmask.store.db import rollback, set_memory_limit, update_by_rowid
 
 # DuckDB's cap while ingesting: chunks and the scratch table of the fast path spill to disk beyond it,
 # which keeps the whole process under 2 GB at any file size (bench/RESULTS.md: 1.8 GB at 10M posts; with
@@ -266,26 +266,21 @@ def fill_reply_targets(con: duckdb.DuckDBPyConnection) -> int:
     """
     con.execute("BEGIN TRANSACTION")
     try:
-        # The matches are found first and applied by rowid: DuckDB's UPDATE ... FROM an aggregate
-        # over the whole table took 4 s at 1M posts, the join plus a rowid UPDATE 0.3 s.
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE _reply_targets AS
-            WITH unfilled AS (
+        filled = update_by_rowid(
+            con,
+            "posts",
+            """WITH unfilled AS (
                 SELECT rowid AS row_id, platform, reply_to_post_id AS post_id FROM posts
                 WHERE reply_to_account_id IS NULL AND reply_to_post_id IS NOT NULL
             ), parent AS (
                 SELECT platform, post_id, any_value(account_id) AS account_id FROM posts
                 SEMI JOIN unfilled USING (platform, post_id) GROUP BY platform, post_id
             )
-            SELECT row_id, parent.account_id FROM unfilled JOIN parent USING (platform, post_id)"""
+            SELECT row_id, parent.account_id FROM unfilled JOIN parent USING (platform, post_id)""",
+            "reply_to_account_id = m.account_id",
         )
-        (filled,) = con.execute(
-            "UPDATE posts SET reply_to_account_id = t.account_id FROM _reply_targets t "
-            "WHERE posts.rowid = t.row_id"
-        ).fetchone()
-        con.execute("DROP TABLE _reply_targets")
         con.execute("COMMIT")
     except BaseException:
         rollback(con)
         raise
-    return int(filled)
+    return filled

@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from unmask.ingest.records import Account, Post, Record, Reject, RejectReason
+from unmask.store.db import update_by_rowid
 from unmask.store.schema import ACCOUNT_COLUMNS, POST_COLUMNS, REJECT_COLUMNS
 from unmask.text import fold_array
 
@@ -236,8 +237,10 @@ class StagingWriter:
             "FROM posts SEMI JOIN _stage_posts USING (platform, post_id)",
             [self.source_file],
         )
+        stored, ours = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE ours) FROM _stage_stored"
+        ).fetchone()
         # Rows this file stored in an earlier chunk under a key staged again: the merge continues them.
-        ours = _count(con, "(SELECT * FROM _stage_stored WHERE ours)")
         earlier = (
             "SEMI JOIN (SELECT platform, post_id FROM _stage_stored WHERE ours) USING (platform, post_id) "
             "WHERE p.source_file = ?"
@@ -255,7 +258,6 @@ class StagingWriter:
         )
         dups = _count(con, "_stage_dups")
         cols = ", ".join(POST_COLUMNS)
-        stored = _count(con, "_stage_stored")
         con.execute(
             f"INSERT INTO posts SELECT {cols} FROM _stage_posts s"
             + (" ANTI JOIN _stage_stored USING (platform, post_id)" if stored else "")
@@ -338,10 +340,10 @@ class StagingWriter:
         made the chunk commits grow with the store; from the stored posts it also covers the chunks a
         resumed ingest committed in an earlier run.
         """
-        con = self.con
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE _stage_spans AS
-            WITH span AS (
+        update_by_rowid(
+            self.con,
+            "accounts",
+            """WITH span AS (
                 SELECT platform, account_id, min(created_at) AS first, max(created_at) AS last
                 FROM posts WHERE source_file = ? GROUP BY platform, account_id
             )
@@ -350,13 +352,9 @@ class StagingWriter:
             FROM accounts a JOIN span USING (platform, account_id)
             WHERE a.first_seen IS DISTINCT FROM least(a.first_seen, span.first)
                OR a.last_seen IS DISTINCT FROM greatest(a.last_seen, span.last)""",
+            "first_seen = m.first_seen, last_seen = m.last_seen",
             [self.source_file],
         )
-        con.execute(
-            "UPDATE accounts SET first_seen = s.first_seen, last_seen = s.last_seen "
-            "FROM _stage_spans s WHERE accounts.rowid = s.row_id"
-        )
-        con.execute("DROP TABLE _stage_spans")
 
     def _merge_accounts(self) -> None:
         con = self.con
