@@ -137,7 +137,6 @@ class IoArchiveLayout:
                 first_by=account,
             ),
             first_line=2,
-            ordered=True,  # a chunk's posts in file order: the first of conflicting duplicates is the file's
         )
 
     def read(self, path: Path) -> Iterator[Record]:

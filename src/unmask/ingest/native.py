@@ -108,9 +108,8 @@ class NativeRead:
     SCRATCH, `accounts` the account columns of each account's first row (whose line is its
     `source_record`), as the Python reader yields an account the first time it meets it.
     A row may hold several posts (a JSON page): `posts_per_row` counts them, and a chunk holds rows of
-    about `chunk` in `row_size` (a row's posts unless given); `ordered` makes a chunk's posts come in
-    SCRATCH's order, which `posts` keeps as the Python reader's (the writer keeps the first of
-    conflicting duplicates).
+    about `chunk` in `row_size` (a row's posts unless given). A chunk's posts come in SCRATCH's order,
+    which `posts` keeps as the Python reader's (the writer keeps the first of conflicting duplicates).
     `rows` numbers its rows with `row_number() OVER ()`, which keeps the file's order (it makes the reading
     query run on one thread; a table's rowids do not keep that order: tested on a 1M-row CSV, most were
     out of place).
@@ -123,7 +122,6 @@ class NativeRead:
     first_line: int  # `rec` of the first data row (2 after a header row)
     posts_per_row: str = "1"  # SQL over a SCRATCH row
     row_size: str | None = None  # SQL over a SCRATCH row
-    ordered: bool = False
 
 
 def native_capable(path: Path) -> bool:
@@ -226,7 +224,7 @@ def _chunks(
     """(posts, first-seen accounts) of each chunk of rows."""
     window = "WHERE source_record BETWEEN ? AND ?"
     for lo, hi in windows(con, plan, done=done, chunk=chunk):
-        con.execute(f"SET preserve_insertion_order = {str(plan.ordered).lower()}")
+        con.execute("SET preserve_insertion_order = true")
         try:
             posts = con.execute(f"SELECT * FROM ({plan.posts}) {window}", [lo, hi]).fetch_arrow_table()
         finally:

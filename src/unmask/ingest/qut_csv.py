@@ -90,7 +90,6 @@ class QutCsvLayout:
                 first_by=account,
             ),
             first_line=2 if header else 1,
-            ordered=True,  # a chunk's posts in file order: the first of conflicting duplicates is the file's
         )
 
     def read(self, path: Path) -> Iterator[Record]:

@@ -102,7 +102,6 @@ def native_read(head: bytes, path: Path, platform: str) -> NativeRead | None:
         first_line=1,
         posts_per_row="posts",
         row_size="posts + len(user_rows)",  # what a chunk of pages holds: a page lists its users too
-        ordered=True,
     )
 
 
