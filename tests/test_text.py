@@ -45,7 +45,11 @@ def _fold_stepwise(texts: list[str | None]) -> list[str | None]:
     return pc.utf8_trim_whitespace(folded).to_pylist()
 
 
-@given(st.lists(st.one_of(st.none(), st.text(), st.sampled_from(["RT @a: Trudeau!", "\u2028a\u00a0b\x0bc"]))))
+_SEPARATED = st.text(alphabet=" a\u00e9\u0301.,!\t\n\u3000@/:1")  # runs of separators of every length
+_SAMPLES = st.sampled_from(["RT @a: Trudeau!", "\u2028a\u00a0b\x0bc"])
+
+
+@given(st.lists(st.one_of(st.none(), st.text(), _SEPARATED, _SAMPLES)))
 def test_single_pass_fold_matches_the_stepwise_rules(texts: list[str | None]) -> None:
     assert fold_array(pa.array(texts, pa.string())).to_pylist() == _fold_stepwise(texts)
 

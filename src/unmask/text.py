@@ -17,7 +17,9 @@ import pyarrow.compute as pc
 _URL = r"(?:https?://|www\.)\S+"
 _MENTION = r"@\w+"
 # Whitespace is not a letter or mark either, so one pass turns every run of separators into one space.
-_NOT_LETTER = r"[^\p{L}\p{M}]+"
+# A lone space already is one: matching only longer runs and lone other separators leaves most word
+# breaks alone, and the pass takes 0.27 s instead of 0.68 s on 477k distinct generated texts.
+_NOT_LETTER = r"[^\p{L}\p{M}]{2,}|[^\p{L}\p{M} ]"
 # Below this many distinct texts one thread folds them: a thread hand-off costs more than it saves.
 _PARALLEL_FROM = 20_000
 
