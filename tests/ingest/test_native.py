@@ -9,14 +9,19 @@ Python reader), and the plain ones must really take the fast path.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from pathlib import Path
 
+import duckdb
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from unmask.ingest.native import NativeRead, keeps_order
+from unmask.ingest.parsing import read_head
 from unmask.ingest.pipeline import ingest_file
-from unmask.ingest.qut_csv import COLUMNS
+from unmask.ingest.qut_csv import COLUMNS, QutCsvLayout
+from unmask.ingest.registry import resolve_layout
 from unmask.store import Store, open_store
 from unmask.synth.generate import generate
 
@@ -181,20 +186,17 @@ def test_the_generated_csv_layouts_take_the_fast_path(tmp_path: Path) -> None:
         assert len(native["posts"]) > 2000 and native["rejects"] == []
 
 
-def test_a_file_read_on_every_thread_keeps_its_line_numbers(tmp_path: Path) -> None:
-    """`source_record` is the row's line in a file DuckDB reads on several threads (row groups of 122,880
-    rows) and hands over in several chunks. (Rows numbered by a table's rowid instead were misplaced in
-    the 1M-row IO-archive bench file, though not in this one: `row_number()` is what keeps the order.)"""
-    lines = 400_000
-    path = tmp_path / "big.csv"
+def big_qut_file(path: Path, lines: int) -> Path:
+    """A QUT file whose every post id is its line, from 997 accounts."""
     with path.open("w", encoding="utf-8") as out:
         out.write(",".join(COLUMNS) + "\n")
         out.writelines(
             f"{line},u{line % 997},,,,post {line % 7},{1693526400 + line},\n" for line in range(2, lines + 2)
         )
-    store = open_store(tmp_path / "s.duckdb")
-    result = ingest_file(store, path, chunk_records=150_000)
-    assert result.native and result.counts.posts_new == lines
+    return path
+
+
+def assert_every_line_kept(store: Store) -> None:
     misplaced = store.con.execute(
         "SELECT count(*) FROM posts WHERE post_id <> source_record::VARCHAR"
     ).fetchone()
@@ -207,3 +209,46 @@ def test_a_file_read_on_every_thread_keeps_its_line_numbers(tmp_path: Path) -> N
            WHERE a.source_record = p.line AND a.first_seen = p.first AND a.last_seen = p.last"""
     ).fetchone()
     assert first_rows == (997,), "each account from its first line, seen from its first to its last post"
+
+
+def test_a_file_read_on_every_thread_keeps_its_line_numbers(tmp_path: Path) -> None:
+    """`source_record` is the row's line in a file DuckDB reads on several threads (row groups of 122,880
+    rows), numbered by rowid, and hands over in several chunks."""
+    path = big_qut_file(tmp_path / "big.csv", 400_000)
+    store = open_store(tmp_path / "s.duckdb")
+    result = ingest_file(store, path, chunk_records=150_000)
+    assert result.native and result.counts.posts_new == 400_000
+    assert_every_line_kept(store)
+
+
+def test_a_read_with_a_join_numbers_its_rows_before_the_join(tmp_path: Path, monkeypatch) -> None:
+    """An `IN (...)` list in the check is a join in DuckDB's plan, after which rowids follow the join's
+    order, not the file's (every row of the 1M-row IO-archive bench file was misplaced so): such a read
+    numbers rows with `row_number()` under the join, and keeps every line."""
+    listed = ", ".join(f"'v{i}'" for i in range(20))
+    plain = QutCsvLayout.native
+
+    def with_a_join(self: QutCsvLayout, head: bytes, path: Path) -> NativeRead:
+        plan = plain(self, head, path)
+        return dataclasses.replace(plan, unclean=f"({plan.unclean}) OR username IN ({listed})")
+
+    monkeypatch.setattr(QutCsvLayout, "native", with_a_join)
+    path = big_qut_file(tmp_path / "big.csv", 300_000)
+    store = open_store(tmp_path / "s.duckdb")
+    plan = QutCsvLayout().native(read_head(path), path)
+    assert not keeps_order(store.con, f"SELECT *, {plan.unclean} FROM ({plan.rows})")
+    result = ingest_file(store, path, chunk_records=100_000)
+    assert result.native and result.counts.posts_new == 300_000
+    assert_every_line_kept(store)
+
+
+def test_the_generated_files_are_read_in_order_on_every_thread(tmp_path: Path) -> None:
+    """The reads of what `unmask synth` writes only read, project and filter, so their rows are numbered
+    by rowid (the fast numbering) and not by `row_number()`, which runs the read on one thread."""
+    generate(tmp_path / "sample", posts=2000, seed=5)
+    con = duckdb.connect()
+    for name in ("io_archive.csv", "qut.csv", "x_api_v2.jsonl"):
+        path = tmp_path / "sample" / name
+        plan = resolve_layout(path, None, None).native(read_head(path), path)
+        assert keeps_order(con, f"SELECT *, {plan.unclean} AS _unclean FROM ({plan.rows})"), name
+    assert not keeps_order(con, "SELECT x IN (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11) FROM range(10) t(x)")

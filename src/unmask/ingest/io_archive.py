@@ -44,7 +44,8 @@ from unmask.ingest.parsing import (
 from unmask.ingest.records import Account, Post, Record, Reject
 
 REQUIRED_COLUMNS = ("tweetid", "userid", "tweet_time")
-_BOOLS = "('true', '1', 'yes', 't', 'false', '0', 'no', 'f')"  # what parse_bool reads
+# What parse_bool reads: a list, as `IN (...)` is a join in DuckDB's plan, which loses the file's order.
+_BOOLS = "['true', '1', 'yes', 't', 'false', '0', 'no', 'f']"
 
 
 class IoArchiveLayout:
@@ -90,7 +91,7 @@ class IoArchiveLayout:
                     py_blank(cell("userid")),
                     py_when_unclean(cell("tweet_time"), optional=False),
                     py_when_unclean(cell("account_creation_date"), optional=True),
-                    f"NOT ({py_blank(cell('is_retweet'))} OR {retweet} IN {_BOOLS})",
+                    f"NOT ({py_blank(cell('is_retweet'))} OR list_contains({_BOOLS}, {retweet}))",
                     *(py_count_unclean(cell(c)) for c in counts),
                     *(py_list_cell_unclean(cell(c)) for c in lists),
                     has_nul([f'"{c}"' for c in header]),

@@ -10,7 +10,9 @@ how fast (tests/ingest/test_native.py compares both paths on generated files).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +23,10 @@ from unmask.ingest.parsing import COMPRESSED, EARLIEST, LATEST
 from unmask.ingest.writer import DERIVED_ACCOUNT, DERIVED_POST, FileCounts, StagingWriter
 from unmask.store.schema import ACCOUNT_COLUMNS, POST_COLUMNS
 
-SCRATCH = "_ingest_rows"  # temporary tables (they spill to disk under the memory cap); dropped per file
+# Temporary tables (they spill to disk under the memory cap), dropped per file: the file's rows as read,
+# numbered by `SCRATCH`, a view; and each account's first row.
+LOADED = "_ingest_lines"
+SCRATCH = "_ingest_rows"
 FIRST_SEEN = "_ingest_accounts"
 
 # Python's str.isspace() characters, for blank tests and strip() as the Python readers do them.
@@ -102,17 +107,16 @@ def has_nul(columns: Sequence[str]) -> str:
 class NativeRead:
     """How DuckDB reads one file of a layout into canonical rows.
 
-    `rows` is a SELECT over the file with a `rec` column (the row's physical line, as the Python
-    reader numbers it); `unclean` a condition on a row of SCRATCH that sends the file to the Python
-    reader; `posts` SELECTs the canonical post columns (minus the writer's derived ones) from
-    SCRATCH, `accounts` the account columns of each account's first row (whose line is its
+    `rows` is a SELECT over the file, a row per physical line in the file's order; `unclean` a
+    condition on such a row that sends the file to the Python reader, and `file_unclean` a query of one
+    value that does so for the whole file (kept out of the read: a subquery in it is a join, which would
+    cost the read its order, see `load`). SCRATCH holds the rows with a `rec` column, the row's line as
+    the Python reader numbers it; `posts` SELECTs the canonical post columns (minus the writer's derived
+    ones) from SCRATCH, `accounts` the account columns of each account's first row (whose line is its
     `source_record`), as the Python reader yields an account the first time it meets it.
     A row may hold several posts (a JSON page): `posts_per_row` counts them, and a chunk holds rows of
     about `chunk` in `row_size` (a row's posts unless given). A chunk's posts come in SCRATCH's order,
     which `posts` keeps as the Python reader's (the writer keeps the first of conflicting duplicates).
-    `rows` numbers its rows with `row_number() OVER ()`, which keeps the file's order (it makes the reading
-    query run on one thread; a table's rowids do not keep that order: tested on a 1M-row CSV, most were
-    out of place).
     """
 
     rows: str
@@ -120,6 +124,7 @@ class NativeRead:
     posts: str
     accounts: str
     first_line: int  # `rec` of the first data row (2 after a header row)
+    file_unclean: str = "SELECT false"
     posts_per_row: str = "1"  # SQL over a SCRATCH row
     row_size: str | None = None  # SQL over a SCRATCH row
 
@@ -174,36 +179,81 @@ def csv_rows(path: Path, columns: Sequence[str], *, header: bool) -> str:
     literal = str(path).replace("'", "''")
     names = ", ".join(f"'{c}': 'VARCHAR'" for c in columns)
     return (
-        f"SELECT row_number() OVER () + {2 if header else 1} - 1 AS rec, * FROM read_csv('{literal}', "
+        f"SELECT * FROM read_csv('{literal}', "
         f"header={str(header).lower()}, columns={{{names}}}, auto_detect=false, all_varchar=true, "
         "delim=',', quote='\"', escape='\"', strict_mode=true, null_padding=false, encoding='utf-8')"
     )
 
 
 def load(con: duckdb.DuckDBPyConnection, path: Path, plan: NativeRead) -> int | None:
-    """Load the file into SCRATCH (committed) and return its row count, or None (scratch dropped)
-    when the Python reader must read it."""
-    lines, ends_with_break, lone_cr = line_shape(path)
+    """Load the file into SCRATCH and return its row count, or None (scratch dropped) when the Python
+    reader must read it. The file's lines are counted on another thread meanwhile.
+
+    Rows are numbered by their rowid: DuckDB's order-preserving insert gives rowids in the order of a
+    read that only projects and filters (its documented use of rowid), and `first_line` blank rows
+    first make a row's rowid its line. Numbering with `row_number() OVER ()` would run the whole read on
+    one thread (1.0 s against 0.5 s for 1M CSV rows), so it is kept for a read whose plan holds anything
+    else, such as the join DuckDB makes of an `IN (...)` list, after which rowids follow the join's order
+    (every row of a 1M-row file out of place).
+    """
     con.execute("SET enable_progress_bar = false")
-    con.execute("SET preserve_insertion_order = true")  # `rec` numbers rows in file order
-    try:
-        # The check is a column computed while reading: testing it afterwards re-read every cell (5 s at 10M).
-        checked = f"SELECT *, {plan.unclean} AS _unclean FROM ({plan.rows})"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {SCRATCH} AS {checked}")
-    except duckdb.Error:  # a row DuckDB cannot parse: the Python reader names it in `rejects`
-        drop(con)
-        return None
-    finally:
-        con.execute("SET preserve_insertion_order = false")
+    # The check is a column computed while reading: testing it afterwards re-read every cell (5 s at 10M).
+    checked = f"SELECT *, {plan.unclean} AS _unclean FROM ({plan.rows})"
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lines") as pool:
+        shape = pool.submit(line_shape, path)
+        con.execute("SET preserve_insertion_order = true")
+        try:
+            if keeps_order(con, checked):
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {LOADED} AS {checked} LIMIT 0")
+                for _ in range(plan.first_line):
+                    con.execute(f"INSERT INTO {LOADED} DEFAULT VALUES")
+                con.execute(f"INSERT INTO {LOADED} {checked}")
+                rec = "rowid"
+            else:
+                numbered = f"SELECT row_number() OVER () + {plan.first_line - 1} AS rec, * FROM ({plan.rows})"
+                con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE {LOADED} AS SELECT *, {plan.unclean} AS _unclean "
+                    f"FROM ({numbered})"
+                )
+                rec = "rec"
+            (file_unclean,) = con.execute(plan.file_unclean).fetchone()
+        except duckdb.Error:  # a row DuckDB cannot parse: the Python reader names it in `rejects`
+            drop(con)
+            return None
+        finally:
+            con.execute("SET preserve_insertion_order = false")
+        lines, ends_with_break, lone_cr = shape.result()
+    loaded = "_unclean" if rec == "rowid" else "_unclean, rec"
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {SCRATCH} AS SELECT {rec} AS rec, * EXCLUDE ({loaded}), _unclean "
+        f"FROM {LOADED} WHERE {rec} >= {plan.first_line}"
+    )
     rows, unclean, last_rec = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE _unclean), max(rec) FROM {SCRATCH}"
     ).fetchone()
     data_lines = lines + (0 if ends_with_break else 1) - (plan.first_line - 1)
-    if unclean or lone_cr or rows != data_lines or (rows and last_rec != plan.first_line + rows - 1):
+    bad = unclean or file_unclean or lone_cr
+    if bad or rows != data_lines or (rows and last_rec != plan.first_line + rows - 1):
         drop(con)
         return None
     con.execute(f"CREATE OR REPLACE TEMP TABLE {FIRST_SEEN} AS {plan.accounts}")
     return int(rows)
+
+
+# Operators through which an order-preserving insert keeps the order the file was read in.
+_ORDER_KEEPING = {"PROJECTION", "FILTER", "READ_CSV", "READ_JSON", "UNNEST"}
+
+
+def keeps_order(con: duckdb.DuckDBPyConnection, query: str) -> bool:
+    """Whether the physical plan of `query` only reads, projects and filters (no join, window or sort)."""
+    (row,) = con.execute(f"EXPLAIN (FORMAT json) {query}").fetchall()
+
+    def operators(node: dict) -> Iterator[str]:
+        yield node["name"].strip()
+        for child in node.get("children", []):
+            yield from operators(child)
+
+    return all(name in _ORDER_KEEPING for top in json.loads(row[1]) for name in operators(top))
 
 
 def feed(
@@ -262,5 +312,6 @@ def windows(
 
 
 def drop(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
+    con.execute(f"DROP VIEW IF EXISTS {SCRATCH}")
+    con.execute(f"DROP TABLE IF EXISTS {LOADED}")
     con.execute(f"DROP TABLE IF EXISTS {FIRST_SEEN}")

@@ -83,7 +83,7 @@ def native_read(head: bytes, path: Path, platform: str) -> NativeRead | None:
                      list_transform(data, t -> t.id) AS ids FROM {read})
     """
     rows = f"""
-        SELECT row_number() OVER () AS rec, posts, bad, post_rows, user_rows,
+        SELECT posts, bad, post_rows, user_rows,
             list_transform(post_rows, p -> p.account_id) AS authors, media_urls, included_authors
         FROM (
             SELECT media_urls, included_authors, len(data) + len(extra) AS posts, {_page_unclean()} AS bad,
@@ -95,7 +95,8 @@ def native_read(head: bytes, path: Path, platform: str) -> NativeRead | None:
     given = {name: f"p.{name}" for name in _post_columns(platform)} | _looked_up() | {"source_record": "rec"}
     return NativeRead(
         rows=rows,
-        unclean=f"bad OR {_raw_unclean(literal)}",
+        unclean="bad",
+        file_unclean=_raw_unclean(literal),
         posts=f"SELECT {select_list(POST_COLUMNS, given, DERIVED_POST)} "
         f"FROM (SELECT rec, unnest(post_rows) AS p, media_urls, included_authors FROM {SCRATCH})",
         accounts=_accounts(platform),
@@ -177,7 +178,7 @@ def _user_unclean(u: str) -> str:
 
 
 def _raw_unclean(literal: str) -> str:
-    """SQL (one value for the file): a raw line that Python's JSON reader reads otherwise, or rejects."""
+    """A query of one value for the file: a raw line that Python's JSON reader reads otherwise, or rejects."""
     space = r"[ \t\n\r]*"
     text = r'"(?:[^"\\]|\\.)*"'
     atom = f"""[^\\[\\]{{}}"]|{text}"""
@@ -197,8 +198,8 @@ def _raw_unclean(literal: str) -> str:
         f"NOT regexp_full_match(raw, '{level}*')",
     ]
     return (
-        f"(SELECT coalesce(bool_or({' OR '.join(problems)}), false) FROM (SELECT json::VARCHAR AS raw "
-        f"FROM read_ndjson_objects('{literal}', maximum_object_size={MAX_RECORD_CHARS - 2})))"
+        f"SELECT coalesce(bool_or({' OR '.join(problems)}), false) FROM (SELECT json::VARCHAR AS raw "
+        f"FROM read_ndjson_objects('{literal}', maximum_object_size={MAX_RECORD_CHARS - 2}))"
     )
 
 
