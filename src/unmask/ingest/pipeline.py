@@ -28,9 +28,9 @@ from unmask.store import Store
 from unmask.store.db import rollback, set_memory_limit, update_by_rowid
 
 # DuckDB's cap while ingesting: chunks and the scratch table of the fast path spill to disk beyond it,
-# which keeps the whole process under 2 GB at any file size (bench/RESULTS.md: 1.8 GB at 10M posts; with
-# 1GB it reached 2.0 GB, as a chunk's Arrow tables and the text folding live outside the cap).
-INGEST_MEMORY_LIMIT = "768MB"
+# which keeps the whole process under 2 GB at any file size (bench/RESULTS.md: 1.9 GB at 10M posts; with
+# 768MB it reached 2.0 GB, as two chunks' Arrow tables and the text folding live outside the cap).
+INGEST_MEMORY_LIMIT = "640MB"
 
 
 @dataclass
@@ -248,6 +248,9 @@ def ingest_paths(
     # merge them by rewriting the chunks after them, 0.85 s of every 1M posts. Only the ingest writes
     # posts, so its row groups stay as written (detection reads them as fast, bench/RESULTS.md).
     store.con.execute("SET max_vacuum_tasks = 0")
+    # FSST, DuckDB's string compression that texts would take, is a quarter of the insert (1.04 s
+    # against 1.41 s per 1M posts); the store is a quarter larger without it (142 MB against 114 MB).
+    store.con.execute("SET disabled_compression_methods = 'fsst'")
     try:
         for path in expand_paths(Path(p) for p in paths):
             if on_file:
@@ -260,6 +263,7 @@ def ingest_paths(
         report.reply_targets_filled = fill_reply_targets(store.con)
     finally:
         store.con.execute("RESET max_vacuum_tasks")
+        store.con.execute("RESET disabled_compression_methods")
     return report
 
 
