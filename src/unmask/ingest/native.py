@@ -20,7 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from unmask.ingest.parsing import COMPRESSED, EARLIEST, LATEST
-from unmask.ingest.writer import DERIVED_ACCOUNT, DERIVED_POST, FileCounts, StagingWriter
+from unmask.ingest.writer import DERIVED_ACCOUNT, DERIVED_POST, FileCounts, StagingWriter, repeats_a_key
 from unmask.store.schema import ACCOUNT_COLUMNS, POST_COLUMNS
 
 # Temporary tables (they spill to disk under the memory cap), dropped per file: the file's rows as read,
@@ -264,16 +264,24 @@ def feed(
     done: FileCounts,
     chunk: int,
 ) -> None:
-    """Hand the loaded rows to the writer chunk by chunk, after what a killed run committed (`done`)."""
-    writer.add_chunks(_chunks(con, plan, done=done, chunk=chunk))
+    """Hand the loaded rows to the writer chunk by chunk, after what a killed run committed (`done`).
+
+    Whether any post to come is stored already or read twice is asked once for the file: asked for
+    each chunk, it read every stored key again (3.6 s of 10M QUT posts, growing with the store).
+    """
+    todo = windows(con, plan, done=done, chunk=chunk)
+    all_new = bool(todo) and not repeats_a_key(
+        con, f"(SELECT platform, post_id FROM ({plan.posts}) WHERE source_record >= {todo[0][0]})"
+    )
+    writer.add_chunks(_chunks(con, plan, todo), all_new=all_new)
 
 
 def _chunks(
-    con: duckdb.DuckDBPyConnection, plan: NativeRead, *, done: FileCounts, chunk: int
+    con: duckdb.DuckDBPyConnection, plan: NativeRead, todo: list[tuple[int, int]]
 ) -> Iterator[tuple[pa.Table, pa.Table]]:
-    """(posts, first-seen accounts) of each chunk of rows."""
+    """(posts, first-seen accounts) of each chunk of rows, (first, last) `rec` in `todo`."""
     window = "WHERE source_record BETWEEN ? AND ?"
-    for lo, hi in windows(con, plan, done=done, chunk=chunk):
+    for lo, hi in todo:
         con.execute("SET preserve_insertion_order = true")
         try:
             posts = con.execute(f"SELECT * FROM ({plan.posts}) {window}", [lo, hi]).fetch_arrow_table()

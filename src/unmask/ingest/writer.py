@@ -165,10 +165,12 @@ class StagingWriter:
         table = table.append_column("source_file", pa.array([self.source_file] * len(table), pa.string()))
         self._append("_stage_accounts", table, ACCOUNT_COLUMNS)
 
-    def add_chunks(self, chunks: Iterable[tuple[pa.Table, pa.Table]]) -> None:
+    def add_chunks(self, chunks: Iterable[tuple[pa.Table, pa.Table]], *, all_new: bool = False) -> None:
         """Write and hand to `on_chunk` each (posts, accounts) chunk read by DuckDB (ingest/native.py).
 
         Counted as the Python reader would count it: one record per post and per first-seen account.
+        `all_new` says that no post of the chunks is stored or read twice (checked once for the file),
+        so no chunk needs its own check.
         Each chunk's texts fold on another thread while the chunk before is written (Arrow's kernels and
         DuckDB both release the GIL), which holds two chunks at once.
         """
@@ -178,18 +180,20 @@ class StagingWriter:
                 posts = posts.cast(self._schema(POST_COLUMNS, DERIVED_POST))
                 folding = pool.submit(fold_array, posts["text"])
                 if ahead:
-                    self._write_chunk(*ahead)
+                    self._write_chunk(*ahead, all_new=all_new)
                 ahead = (posts, accounts, folding)
             if ahead:
-                self._write_chunk(*ahead)
+                self._write_chunk(*ahead, all_new=all_new)
 
-    def _write_chunk(self, posts: pa.Table, accounts: pa.Table, folding: Future[pa.Array]) -> None:
+    def _write_chunk(
+        self, posts: pa.Table, accounts: pa.Table, folding: Future[pa.Array], *, all_new: bool
+    ) -> None:
         rows = self._derive_posts(posts, folding.result())
         self._stage_accounts(accounts.cast(self._schema(ACCOUNT_COLUMNS, DERIVED_ACCOUNT)))
         self.counts.records += len(posts) + len(accounts)
         self.con.register("_chunk_posts", rows)
         try:
-            if self._repeats_a_key("_chunk_posts"):
+            if not all_new and repeats_a_key(self.con, "_chunk_posts"):
                 self._append("_stage_posts", rows, POST_COLUMNS)
                 self._merge()
             else:
@@ -198,14 +202,6 @@ class StagingWriter:
             self.con.unregister("_chunk_posts")
         if self.on_chunk:
             self.on_chunk(self.counts)
-
-    def _repeats_a_key(self, posts: str) -> bool:
-        """Whether a post of the chunk `posts` is already stored or read twice in it: the merge's cases."""
-        row = self.con.execute(
-            f"""SELECT EXISTS (SELECT 1 FROM posts SEMI JOIN {posts} USING (platform, post_id))
-            OR EXISTS (SELECT 1 FROM {posts} GROUP BY platform, post_id HAVING count(*) > 1)"""
-        ).fetchone()
-        return bool(row and row[0])
 
     def _insert_new(self, rows: pa.Table) -> None:
         """A chunk of new, distinct posts goes straight into `posts`, with no staging table to fill and
@@ -438,6 +434,15 @@ class StagingWriter:
             f"ON CONFLICT (platform, account_id) DO UPDATE SET {', '.join(updates)}"
         )
         con.execute("DROP TABLE _stage_acc")
+
+
+def repeats_a_key(con: duckdb.DuckDBPyConnection, posts: str) -> bool:
+    """Whether a post of `posts` (a relation of platform, post_id) is already stored or in it twice."""
+    row = con.execute(
+        f"""SELECT EXISTS (SELECT 1 FROM posts SEMI JOIN {posts} USING (platform, post_id))
+        OR EXISTS (SELECT 1 FROM {posts} GROUP BY platform, post_id HAVING count(*) > 1)"""
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def _merge_expression(column: str, sql_type: str, keys: tuple[str, ...]) -> str:
