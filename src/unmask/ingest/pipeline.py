@@ -28,9 +28,9 @@ from unmask.store import Store
 from unmask.store.db import rollback, set_memory_limit, update_by_rowid
 
 # DuckDB's cap while ingesting: chunks and the scratch table of the fast path spill to disk beyond it,
-# which keeps the whole process under 2 GB at any file size (bench/RESULTS.md: 1.9 GB at 10M posts; with
-# 768MB it reached 2.0 GB, as two chunks' Arrow tables and the text folding live outside the cap).
-INGEST_MEMORY_LIMIT = "640MB"
+# which keeps the whole process under 2 GB at any file size (bench/RESULTS.md: 1.75 GB at 10M posts;
+# with 768MB it reached 2.05 GB, as two chunks' Arrow tables and the text folding live outside the cap).
+INGEST_MEMORY_LIMIT = "512MB"
 
 
 @dataclass
@@ -279,14 +279,11 @@ def fill_reply_targets(con: duckdb.DuckDBPyConnection) -> int:
         filled = update_by_rowid(
             con,
             "posts",
-            """WITH unfilled AS (
-                SELECT rowid AS row_id, platform, reply_to_post_id AS post_id FROM posts
-                WHERE reply_to_account_id IS NULL AND reply_to_post_id IS NOT NULL
-            ), parent AS (
-                SELECT platform, post_id, any_value(account_id) AS account_id FROM posts
-                SEMI JOIN unfilled USING (platform, post_id) GROUP BY platform, post_id
-            )
-            SELECT row_id, parent.account_id FROM unfilled JOIN parent USING (platform, post_id)""",
+            # One plain join (a post is stored once per platform and id): a CTE read twice is held
+            # in memory whole, which ran out of a 512MB cap at 10M posts.
+            """SELECT reply.rowid AS row_id, parent.account_id FROM posts reply JOIN posts parent
+                ON parent.platform = reply.platform AND parent.post_id = reply.reply_to_post_id
+            WHERE reply.reply_to_account_id IS NULL AND reply.reply_to_post_id IS NOT NULL""",
             "reply_to_account_id = m.account_id",
         )
         con.execute("COMMIT")
