@@ -43,6 +43,26 @@ def test_reingest_adds_nothing(store: Store, tmp_path: Path) -> None:
     assert counts(store) == (3, 2, 1)
 
 
+def test_a_copy_under_another_name_is_skipped_and_leaves_no_scratch(store: Store, tmp_path: Path) -> None:
+    """DuckDB reads a file not seen by path while it is hashed; a copy of stored content is then
+    skipped all the same, its scratch tables dropped."""
+    ingest_paths(store, [write_qut(tmp_path / "a.csv", QUT_ROWS)])
+    again = ingest_paths(store, [write_qut(tmp_path / "copy.csv", QUT_ROWS)])
+    assert again.files[0].skipped_as == str(tmp_path / "a.csv")
+    assert counts(store) == (3, 2, 0)
+    temporary = store.con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchone()
+    assert temporary == (0,)
+
+
+def test_a_path_ingested_before_with_new_content_is_read(store: Store, tmp_path: Path) -> None:
+    path = write_qut(tmp_path / "a.csv", QUT_ROWS[:2])
+    ingest_paths(store, [path])
+    write_qut(path, QUT_ROWS)
+    report = ingest_paths(store, [path])
+    assert report.files[0].native and report.posts_new == 1
+    assert counts(store) == (3, 2, 0)
+
+
 def test_same_posts_in_another_file_are_not_duplicated(store: Store, tmp_path: Path) -> None:
     ingest_paths(store, [write_qut(tmp_path / "a.csv", QUT_ROWS)])
     report = ingest_paths(

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from unmask.ingest.file_scan import FileScan
 from unmask.ingest.parsing import COMPRESSED, EARLIEST, LATEST
 from unmask.ingest.writer import DERIVED_ACCOUNT, DERIVED_POST, FileCounts, StagingWriter, repeats_a_key
 from unmask.store.schema import ACCOUNT_COLUMNS, POST_COLUMNS
@@ -134,19 +135,6 @@ def native_capable(path: Path) -> bool:
     return path.suffix.lower() not in COMPRESSED
 
 
-def line_shape(path: Path) -> tuple[int, bool, bool]:
-    """(line count, ends with a line break, has a lone CR) — what decides the Python reader's numbering."""
-    newlines = crlf = cr = 0
-    last = b""
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 24):
-            newlines += block.count(b"\n")
-            cr += block.count(b"\r")
-            crlf += block.count(b"\r\n") + (last == b"\r" and block[:1] == b"\n")
-            last = block[-1:]
-    return newlines, last in (b"\n", b"\r"), cr != crlf
-
-
 def select(columns: dict[str, str], given: dict[str, str], derived: set[str], tail: str) -> str:
     """SQL selecting `given` expressions as the store's columns, in order; the others NULL or empty."""
     return f"SELECT {select_list(columns, given, derived)} FROM {SCRATCH} {tail}"
@@ -185,9 +173,9 @@ def csv_rows(path: Path, columns: Sequence[str], *, header: bool) -> str:
     )
 
 
-def load(con: duckdb.DuckDBPyConnection, path: Path, plan: NativeRead) -> int | None:
+def load(con: duckdb.DuckDBPyConnection, plan: NativeRead, scan: Future[FileScan]) -> int | None:
     """Load the file into SCRATCH and return its row count, or None (scratch dropped) when the Python
-    reader must read it. The file's lines are counted on another thread meanwhile.
+    reader must read it. `scan` is the file's line shape, counted on another thread meanwhile.
 
     Rows are numbered by their rowid: DuckDB's order-preserving insert gives rowids in the order of a
     read that only projects and filters (its documented use of rowid), and `first_line` blank rows
@@ -199,30 +187,32 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, plan: NativeRead) -> int | 
     con.execute("SET enable_progress_bar = false")
     # The check is a column computed while reading: testing it afterwards re-read every cell (5 s at 10M).
     checked = f"SELECT *, {plan.unclean} AS _unclean FROM ({plan.rows})"
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lines") as pool:
-        shape = pool.submit(line_shape, path)
-        con.execute("SET preserve_insertion_order = true")
-        try:
-            if keeps_order(con, checked):
-                con.execute(f"CREATE OR REPLACE TEMP TABLE {LOADED} AS {checked} LIMIT 0")
-                for _ in range(plan.first_line):
-                    con.execute(f"INSERT INTO {LOADED} DEFAULT VALUES")
-                con.execute(f"INSERT INTO {LOADED} {checked}")
-                rec = "rowid"
-            else:
-                numbered = f"SELECT row_number() OVER () + {plan.first_line - 1} AS rec, * FROM ({plan.rows})"
-                con.execute(
-                    f"CREATE OR REPLACE TEMP TABLE {LOADED} AS SELECT *, {plan.unclean} AS _unclean "
-                    f"FROM ({numbered})"
-                )
-                rec = "rec"
-            (file_unclean,) = con.execute(plan.file_unclean).fetchone()
-        except duckdb.Error:  # a row DuckDB cannot parse: the Python reader names it in `rejects`
-            drop(con)
-            return None
-        finally:
-            con.execute("SET preserve_insertion_order = false")
-        lines, ends_with_break, lone_cr = shape.result()
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        if keeps_order(con, checked):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {LOADED} AS {checked} LIMIT 0")
+            for _ in range(plan.first_line):
+                con.execute(f"INSERT INTO {LOADED} DEFAULT VALUES")
+            con.execute(f"INSERT INTO {LOADED} {checked}")
+            rec = "rowid"
+        else:
+            numbered = f"SELECT row_number() OVER () + {plan.first_line - 1} AS rec, * FROM ({plan.rows})"
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {LOADED} AS SELECT *, {plan.unclean} AS _unclean "
+                f"FROM ({numbered})"
+            )
+            rec = "rec"
+        (file_unclean,) = con.execute(plan.file_unclean).fetchone()
+    except duckdb.Error:  # a row DuckDB cannot parse: the Python reader names it in `rejects`
+        drop(con)
+        return None
+    finally:
+        con.execute("SET preserve_insertion_order = false")
+    try:
+        shape = scan.result()
+    except OSError:
+        drop(con)
+        raise
     loaded = "_unclean" if rec == "rowid" else "_unclean, rec"
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {SCRATCH} AS SELECT {rec} AS rec, * EXCLUDE ({loaded}), _unclean "
@@ -231,8 +221,8 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, plan: NativeRead) -> int | 
     rows, unclean, last_rec = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE _unclean), max(rec) FROM {SCRATCH}"
     ).fetchone()
-    data_lines = lines + (0 if ends_with_break else 1) - (plan.first_line - 1)
-    bad = unclean or file_unclean or lone_cr
+    data_lines = shape.newlines + (0 if shape.ends_with_break else 1) - (plan.first_line - 1)
+    bad = unclean or file_unclean or shape.lone_cr
     if bad or rows != data_lines or (rows and last_rec != plan.first_line + rows - 1):
         drop(con)
         return None

@@ -8,10 +8,10 @@ leaves whole chunks behind, and the next run of the same file skips the records 
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ import duckdb
 
 from unmask.errors import InputError, StoreError, UnmaskError
 from unmask.ingest import native
+from unmask.ingest.file_scan import FileScan, scan_file
 from unmask.ingest.layout import Layout
 from unmask.ingest.parsing import read_head
 from unmask.ingest.registry import resolve_layout
@@ -72,14 +73,6 @@ class IngestReport:
         return any(f.skipped_as or (f.counts and f.counts.records > f.counts.rejected) for f in self.files)
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Files as given; a directory stands for the files directly inside it, in name order."""
     files: list[Path] = []
@@ -107,9 +100,17 @@ def ingest_file(
     way (see ingest/native.py); `use_native=False` forces the Python reader (tests compare both).
     """
     result = FileResult(path=path)
+    con = store.con
+    loaded: tuple[native.NativeRead | None, int | None] | None = None  # (plan, rows) once tried
     try:
         layout = resolve_layout(path, format, mapping)
-        digest = sha256_of(path)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="scan") as pool:
+            scan = pool.submit(scan_file, path)
+            # DuckDB reads the file while it is hashed, unless this path was ingested before: the
+            # likely outcome is then a skip, which the digest alone decides.
+            if use_native and not _ingested_before(con, path):
+                loaded = _load(con, layout, path, scan)
+            digest = scan.result().sha256
     except OSError as exc:
         result.error = f"{path}: cannot read: {exc.strerror or exc}"
         return result
@@ -117,14 +118,15 @@ def ingest_file(
         result.error = str(exc)
         return result
     result.format = layout.name
-    con = store.con
     previous = con.execute("SELECT path FROM sources WHERE sha256 = ?", [digest]).fetchone()
     if previous:
+        native.drop(con)
         result.skipped_as = previous[0]
         return result
     done = _progress(con, digest)
-    plan = layout.native(read_head(path), path) if use_native and _has_native(layout, path) else None
-    rows = native.load(con, path, plan) if plan else None
+    if loaded is None and use_native:
+        loaded = _load(con, layout, path, scan)
+    plan, rows = loaded or (None, None)
     con.execute("BEGIN TRANSACTION")
     try:
         # The reader's records are numbered in the order it yields them: a resumed run skips the
@@ -183,8 +185,19 @@ def ingest_file(
     return result
 
 
-def _has_native(layout: Layout, path: Path) -> bool:
-    return hasattr(layout, "native") and native.native_capable(path)
+def _load(
+    con: duckdb.DuckDBPyConnection, layout: Layout, path: Path, scan: Future[FileScan]
+) -> tuple[native.NativeRead | None, int | None]:
+    """(plan, rows) of DuckDB's read of the file (ingest/native.py); no plan when the layout has none."""
+    if not (hasattr(layout, "native") and native.native_capable(path)):
+        return None, None
+    plan = layout.native(read_head(path), path)
+    return plan, native.load(con, plan, scan) if plan else None
+
+
+def _ingested_before(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    row = con.execute("SELECT count(*) FROM sources WHERE path = ?", [str(path)]).fetchone()
+    return bool(row and row[0])
 
 
 def _now() -> datetime:
