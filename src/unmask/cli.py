@@ -94,7 +94,11 @@ def ingest(
     ] = None,
     memory_limit: Annotated[
         str | None,
-        typer.Option("--memory-limit", help="DuckDB's memory cap while ingesting (default 512MB; e.g. 4GB)."),
+        typer.Option(
+            "--memory-limit",
+            help="DuckDB's memory cap while ingesting (default 640MB; e.g. 4GB), 70% of it while chunks "
+            "are written.",
+        ),
     ] = None,
     chunk_records: Annotated[
         int | None,

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from unmask.cli import app
+from unmask.ingest import native
 from unmask.ingest.pipeline import ingest_paths
 from unmask.store import Store, open_store
+from unmask.store.db import size_bytes
 
 runner = CliRunner()
 
@@ -61,6 +64,32 @@ def test_a_path_ingested_before_with_new_content_is_read(store: Store, tmp_path:
     report = ingest_paths(store, [path])
     assert report.files[0].native and report.posts_new == 1
     assert counts(store) == (3, 2, 0)
+
+
+def test_duckdb_gets_its_share_of_the_cap_while_chunks_are_written(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two chunks' Arrow tables live beside DuckDB while it writes them: its cap shrinks meanwhile."""
+    seen = []
+    feed = native.feed
+
+    def watched(con, *args, **kwargs) -> None:
+        seen.append(con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+        feed(con, *args, **kwargs)
+
+    monkeypatch.setattr(native, "feed", watched)
+    report = ingest_paths(store, [write_qut(tmp_path / "a.csv", QUT_ROWS)], memory_limit="1000MB")
+    assert report.files[0].native and report.posts_new == 3
+    after = store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert seen == ["668.0 MiB"] and after == "953.6 MiB"  # 70% of 10^9 bytes (in whole MiB), then all
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [("640MB", 640_000_000), ("1GiB", 2**30), (" 1.5 gb ", 1_500_000_000), ("2TB", 2e12)],
+)
+def test_sizes_read_as_duckdb_reads_them(size: str, expected: float) -> None:
+    assert size_bytes(size) == expected
 
 
 def test_same_posts_in_another_file_are_not_duplicated(store: Store, tmp_path: Path) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,12 +27,16 @@ from unmask.ingest.parsing import read_head
 from unmask.ingest.registry import resolve_layout
 from unmask.ingest.writer import CHUNK_RECORDS, FileCounts, StagingWriter
 from unmask.store import Store
-from unmask.store.db import rollback, set_memory_limit, update_by_rowid
+from unmask.store.db import rollback, set_memory_limit, size_bytes, update_by_rowid
 
 # DuckDB's cap while ingesting: chunks and the scratch table of the fast path spill to disk beyond it,
 # which keeps the whole process under 2 GB at any file size (bench/RESULTS.md: 1.75 GB at 10M posts;
 # with 768MB it reached 2.05 GB, as two chunks' Arrow tables and the text folding live outside the cap).
-INGEST_MEMORY_LIMIT = "512MB"
+INGEST_MEMORY_LIMIT = "640MB"
+# DuckDB's share of that cap while the chunks of a file it read are written: two chunks' Arrow tables
+# and their folding then live beside it (10M IO-archive posts peaked at 1.99 GB with the whole cap,
+# 1.80 GB with this share, in the same time).
+CHUNK_SHARE = 0.7
 
 
 @dataclass
@@ -93,11 +98,14 @@ def ingest_file(
     on_batch: Callable[[int], None] | None = None,
     chunk_records: int = CHUNK_RECORDS,
     use_native: bool = True,
+    memory_limit: str | None = None,
 ) -> FileResult:
     """Ingest one file, committed chunk by chunk; identical content ingested before is skipped.
 
     With `use_native`, a layout that has a DuckDB reading (`native`) reads a clean plain file that
     way (see ingest/native.py); `use_native=False` forces the Python reader (tests compare both).
+    `memory_limit` is DuckDB's cap, set by the caller; DuckDB gets its CHUNK_SHARE of it while it
+    hands chunks over.
     """
     result = FileResult(path=path)
     con = store.con
@@ -145,7 +153,8 @@ def ingest_file(
             counts=done,
         )
         if plan and rows is not None:  # a resumed native ingest skips the records committed before
-            native.feed(con, plan, writer, done=done, chunk=chunk_records)
+            with _chunk_share(con, memory_limit):
+                native.feed(con, plan, writer, done=done, chunk=chunk_records)
             native.drop(con)
             result.native = True
         else:
@@ -183,6 +192,19 @@ def ingest_file(
         raise
     result.counts = counts
     return result
+
+
+@contextmanager
+def _chunk_share(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> Iterator[None]:
+    """DuckDB's cap lowered to its CHUNK_SHARE of `memory_limit` (when given) for the duration."""
+    if not memory_limit:
+        yield
+        return
+    set_memory_limit(con, f"{size_bytes(memory_limit) * CHUNK_SHARE / 2**20:.0f}MiB")
+    try:
+        yield
+    finally:
+        set_memory_limit(con, memory_limit)
 
 
 def _load(
@@ -269,7 +291,13 @@ def ingest_paths(
             if on_file:
                 on_file(path)
             result = ingest_file(
-                store, path, format=format, mapping=mapping, on_batch=on_batch, chunk_records=chunk_records
+                store,
+                path,
+                format=format,
+                mapping=mapping,
+                on_batch=on_batch,
+                chunk_records=chunk_records,
+                memory_limit=memory_limit,
             )
             report.files.append(result)
         # Every run, not only one that added posts: a run killed before this step left it to the next.

@@ -104,12 +104,23 @@ def rollback(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("ROLLBACK")
 
 
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT])(i?)B", re.IGNORECASE)
+
+
 def set_memory_limit(con: duckdb.DuckDBPyConnection, size: str) -> None:
     """Cap DuckDB's memory ("1GB", "512MB"); past it DuckDB spills to disk. Other text is refused:
     it goes into SQL."""
-    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", size.strip(), re.IGNORECASE):
-        raise InputError(f"memory limit {size!r}: give a size such as 1GB or 512MB")
+    size_bytes(size)
     con.execute(f"SET memory_limit = '{size.strip()}'")
+
+
+def size_bytes(size: str) -> int:
+    """Bytes of a size as DuckDB reads it ("1GB" is 10^9, "1GiB" 2^30)."""
+    match = _SIZE.fullmatch(size.strip())
+    if not match:
+        raise InputError(f"memory limit {size!r}: give a size such as 1GB or 512MB")
+    number, unit, binary = match.groups()
+    return int(float(number) * (1024 if binary else 1000) ** ("KMGT".index(unit.upper()) + 1))
 
 
 def update_by_rowid(
