@@ -126,6 +126,9 @@ class NativeRead:
     accounts: str
     first_line: int  # `rec` of the first data row (2 after a header row)
     file_unclean: str = "SELECT false"
+    # Rows as large as JSON pages are numbered as they stream (see `load`): the parallel order-keeping
+    # insert holds a row group of them (122,880 pages) in memory, and 10M posts' pages ran out of 640MB.
+    wide_rows: bool = False
     posts_per_row: str = "1"  # SQL over a SCRATCH row
     row_size: str | None = None  # SQL over a SCRATCH row
 
@@ -182,14 +185,14 @@ def load(con: duckdb.DuckDBPyConnection, plan: NativeRead, scan: Future[FileScan
     first make a row's rowid its line. Numbering with `row_number() OVER ()` would run the whole read on
     one thread (1.0 s against 0.5 s for 1M CSV rows), so it is kept for a read whose plan holds anything
     else, such as the join DuckDB makes of an `IN (...)` list, after which rowids follow the join's order
-    (every row of a 1M-row file out of place).
+    (every row of a 1M-row file out of place), and for `wide_rows`.
     """
     con.execute("SET enable_progress_bar = false")
     # The check is a column computed while reading: testing it afterwards re-read every cell (5 s at 10M).
     checked = f"SELECT *, {plan.unclean} AS _unclean FROM ({plan.rows})"
     con.execute("SET preserve_insertion_order = true")
     try:
-        if keeps_order(con, checked):
+        if not plan.wide_rows and keeps_order(con, checked):
             con.execute(f"CREATE OR REPLACE TEMP TABLE {LOADED} AS {checked} LIMIT 0")
             for _ in range(plan.first_line):
                 con.execute(f"INSERT INTO {LOADED} DEFAULT VALUES")

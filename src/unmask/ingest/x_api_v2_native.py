@@ -102,6 +102,7 @@ def native_read(head: bytes, path: Path, platform: str) -> NativeRead | None:
         accounts=_accounts(platform),
         first_line=1,
         posts_per_row="posts",
+        wide_rows=True,
         row_size="posts + len(user_rows)",  # what a chunk of pages holds: a page lists its users too
     )
 
