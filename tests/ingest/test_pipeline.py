@@ -9,8 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from unmask.cli import app
-from unmask.ingest import native
+from unmask.errors import StoreError
 from unmask.ingest.pipeline import ingest_paths
+from unmask.ingest.writer import StagingWriter
 from unmask.store import Store, open_store
 from unmask.store.db import size_bytes
 
@@ -71,17 +72,30 @@ def test_duckdb_gets_its_share_of_the_cap_while_chunks_are_written(
 ) -> None:
     """Two chunks' Arrow tables live beside DuckDB while it writes them: its cap shrinks meanwhile."""
     seen = []
-    feed = native.feed
+    add_chunks = StagingWriter.add_chunks
 
-    def watched(con, *args, **kwargs) -> None:
-        seen.append(con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
-        feed(con, *args, **kwargs)
+    def watched(writer: StagingWriter, *args, **kwargs) -> None:
+        seen.append(writer.con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+        add_chunks(writer, *args, **kwargs)
 
-    monkeypatch.setattr(native, "feed", watched)
+    monkeypatch.setattr(StagingWriter, "add_chunks", watched)
     report = ingest_paths(store, [write_qut(tmp_path / "a.csv", QUT_ROWS)], memory_limit="1000MB")
     assert report.files[0].native and report.posts_new == 3
     after = store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     assert seen == ["668.0 MiB"] and after == "953.6 MiB"  # 70% of 10^9 bytes (in whole MiB), then all
+
+
+def test_a_failed_chunk_reports_its_own_error_and_the_cap_comes_back(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(writer: StagingWriter, *args, **kwargs) -> None:
+        writer.con.execute("SELECT 'no number'::INTEGER")  # aborts the open transaction
+
+    monkeypatch.setattr(StagingWriter, "_insert_new", failing)
+    with pytest.raises(StoreError, match="Conversion Error"):
+        ingest_paths(store, [write_qut(tmp_path / "a.csv", QUT_ROWS)], memory_limit="1000MB")
+    assert store.con.execute("SELECT current_setting('memory_limit')").fetchone() == ("953.6 MiB",)
+    assert counts(store) == (0, 0, 0)
 
 
 @pytest.mark.parametrize(

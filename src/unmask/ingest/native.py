@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -256,8 +257,10 @@ def feed(
     *,
     done: FileCounts,
     chunk: int,
+    while_writing: AbstractContextManager[object] | None = None,
 ) -> None:
-    """Hand the loaded rows to the writer chunk by chunk, after what a killed run committed (`done`).
+    """Hand the loaded rows to the writer chunk by chunk, after what a killed run committed (`done`),
+    inside `while_writing` (the caller's setting for that stretch, such as a lower memory cap).
 
     Whether any post to come is stored already or read twice, and whether any account to come is
     stored, is asked once for the file: asked for each chunk, it read every stored key again (3.6 s of
@@ -271,7 +274,8 @@ def feed(
     (accounts_stored,) = con.execute(
         f"SELECT EXISTS (SELECT 1 FROM {FIRST_SEEN} SEMI JOIN accounts USING (platform, account_id) {after})"
     ).fetchone()
-    writer.add_chunks(_chunks(con, plan, todo), posts_new=posts_new, accounts_new=not accounts_stored)
+    with while_writing or nullcontext():
+        writer.add_chunks(_chunks(con, plan, todo), posts_new=posts_new, accounts_new=not accounts_stored)
 
 
 def _chunks(

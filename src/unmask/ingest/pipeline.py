@@ -153,8 +153,8 @@ def ingest_file(
             counts=done,
         )
         if plan and rows is not None:  # a resumed native ingest skips the records committed before
-            with _chunk_share(con, memory_limit):
-                native.feed(con, plan, writer, done=done, chunk=chunk_records)
+            writing = _chunk_share(con, memory_limit)
+            native.feed(con, plan, writer, done=done, chunk=chunk_records, while_writing=writing)
             native.drop(con)
             result.native = True
         else:
@@ -204,7 +204,11 @@ def _chunk_share(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> It
     try:
         yield
     finally:
-        set_memory_limit(con, memory_limit)
+        try:
+            set_memory_limit(con, memory_limit)
+        except duckdb.TransactionException:  # a failed chunk aborted the transaction: the error is its
+            rollback(con)
+            set_memory_limit(con, memory_limit)
 
 
 def _load(
