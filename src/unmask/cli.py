@@ -96,7 +96,7 @@ def ingest(
         str | None,
         typer.Option(
             "--memory-limit",
-            help="DuckDB's memory cap while ingesting (default 640MB; e.g. 4GB), 70% of it while chunks "
+            help="DuckDB's memory cap while ingesting (default 768MB; e.g. 4GB), 60% of it while chunks "
             "are written.",
         ),
     ] = None,

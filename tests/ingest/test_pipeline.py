@@ -82,7 +82,7 @@ def test_duckdb_gets_its_share_of_the_cap_while_chunks_are_written(
     report = ingest_paths(store, [write_qut(tmp_path / "a.csv", QUT_ROWS)], memory_limit="1000MB")
     assert report.files[0].native and report.posts_new == 3
     after = store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-    assert seen == ["668.0 MiB"] and after == "953.6 MiB"  # 70% of 10^9 bytes (in whole MiB), then all
+    assert seen == ["572.0 MiB"] and after == "953.6 MiB"  # 60% of 10^9 bytes (in whole MiB), then all
 
 
 def test_a_failed_chunk_reports_its_own_error_and_the_cap_comes_back(

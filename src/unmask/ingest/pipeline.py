@@ -30,13 +30,13 @@ from unmask.store import Store
 from unmask.store.db import rollback, set_memory_limit, size_bytes, update_by_rowid
 
 # DuckDB's cap while ingesting: chunks and the scratch table of the fast path spill to disk beyond it,
-# which keeps the whole process under 2 GB at any file size (bench/RESULTS.md: 1.75 GB at 10M posts;
-# with 768MB it reached 2.05 GB, as two chunks' Arrow tables and the text folding live outside the cap).
-INGEST_MEMORY_LIMIT = "640MB"
+# which keeps the whole process under 2 GB at any file size (bench/RESULTS.md). DuckDB's read of 10M
+# posts' twarc2 pages needs it: with 640MB it ran out of memory and the file went to the Python reader.
+INGEST_MEMORY_LIMIT = "768MB"
 # DuckDB's share of that cap while the chunks of a file it read are written: two chunks' Arrow tables
-# and their folding then live beside it (10M IO-archive posts peaked at 1.99 GB with the whole cap,
-# 1.80 GB with this share, in the same time).
-CHUNK_SHARE = 0.7
+# and their folding then live beside it (10M IO-archive posts peaked at 1.99 GB with a whole 640MB cap,
+# 1.80 GB with 70 % of it, in the same time).
+CHUNK_SHARE = 0.6
 
 
 @dataclass
