@@ -234,10 +234,7 @@ class StagingWriter:
             self.counts.accounts_new += len(accounts)
             return
         self._append("_stage_accounts", accounts, ACCOUNT_COLUMNS)
-        before_accounts = _count(self.con, "accounts")
-        self._merge_accounts("_chunk_posts")
-        self.counts.accounts_new += _count(self.con, "accounts") - before_accounts
-        self.con.execute("DELETE FROM _stage_accounts")
+        self._merge_staged_accounts("_chunk_posts")
 
     @staticmethod
     def _schema(columns: dict[str, str], derived: set[str]) -> pa.Schema:
@@ -283,14 +280,19 @@ class StagingWriter:
         self._flush_accounts()
         self._flush_rejects()
         before_posts = _count(self.con, "posts")
-        before_accounts = _count(self.con, "accounts")
         self._merge_posts()
-        self._merge_accounts("_stage_posts")
         self.counts.posts_new += _count(self.con, "posts") - before_posts
-        self.counts.accounts_new += _count(self.con, "accounts") - before_accounts
+        self._merge_staged_accounts("_stage_posts")
         self.con.execute("DELETE FROM _stage_posts")
-        self.con.execute("DELETE FROM _stage_accounts")
         self._in_chunk = 0
+
+    def _merge_staged_accounts(self, posts: str) -> None:
+        """Merge the staged accounts (and bare rows for the authors of `posts` the store lacks), count
+        the new ones, and empty the staging table."""
+        before_accounts = _count(self.con, "accounts")
+        self._merge_accounts(posts)
+        self.counts.accounts_new += _count(self.con, "accounts") - before_accounts
+        self.con.execute("DELETE FROM _stage_accounts")
 
     def _merge_posts(self) -> None:
         con = self.con
