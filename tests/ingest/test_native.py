@@ -17,8 +17,8 @@ import duckdb
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from unmask.ingest.native import NativeRead, keeps_order
-from unmask.ingest.parsing import read_head
+from unmask.ingest.native import NativeRead, keeps_order, py_blank, py_split, py_strip, py_text
+from unmask.ingest.parsing import read_head, split_cell
 from unmask.ingest.pipeline import ingest_file
 from unmask.ingest.qut_csv import COLUMNS, QutCsvLayout
 from unmask.ingest.registry import resolve_layout
@@ -77,6 +77,31 @@ def both_ways(tmp_path: Path, path: Path, chunk: int = 4) -> tuple[dict, dict, b
         stores[way] = everything(store)
         store.close()
     return stores["native"], stores["python"], took_native
+
+
+# Python's whitespace (str.isspace) and its neighbours: the ASCII edges (! and ~), a combining mark, an
+# astral character, and format characters that are not spaces (zero-width space and joiner, BOM).
+cell_text = st.text(
+    alphabet=st.sampled_from(
+        [
+            *"\t\n\x0b\x0c\r\x1c\x1f !~\x7f\x80\x85\xa0a1é\u0301\u1680\u2000\u200a",
+            *"\u200b\u200d\u2028\u2029\u202f\u205f\u3000\ufeff🙂",
+        ]
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(cell_text, min_size=1, max_size=20))
+def test_sql_strip_blank_and_split_mirror_python(cells: list[str]) -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE c (i INTEGER, x VARCHAR)")
+    con.executemany("INSERT INTO c VALUES (?, ?)", list(enumerate(cells)))
+    got = con.execute(
+        f"SELECT {py_strip('x')}, {py_blank('x')}, {py_text('x')}, {py_split('x', ' ')} FROM c ORDER BY i"
+    ).fetchall()
+    assert got == [(x.strip(), not x.strip(), x if x.strip() else None, split_cell(x, " ")) for x in cells]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
