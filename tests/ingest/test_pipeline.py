@@ -85,6 +85,30 @@ def test_duckdb_gets_its_share_of_the_cap_while_chunks_are_written(
     assert seen == ["572.0 MiB"] and after == "953.6 MiB"  # 60% of 10^9 bytes (in whole MiB), then all
 
 
+def test_chunks_commit_without_checkpoints_and_the_ingest_ends_with_one(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each chunk's commit leaves its log behind (its posts are on disk already); the ingest
+    checkpoints once at the end and gives the log back its usual threshold."""
+    logs = []
+    add_chunks = StagingWriter.add_chunks
+
+    def watched(writer: StagingWriter, *args, **kwargs) -> None:
+        add_chunks(writer, *args, **kwargs)
+        threshold = writer.con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
+        logs.append((threshold, Path(f"{store.path}.wal").stat().st_size))
+
+    monkeypatch.setattr(StagingWriter, "add_chunks", watched)
+    rows = [f"{i},u{i % 50},user{i % 50},,,post number {i},{1693526400 + i},\n" for i in range(30_000)]
+    ingest_paths(store, [write_qut(tmp_path / "a.csv", rows)], chunk_records=10_000)
+    [(threshold, log)] = logs
+    assert threshold == "953.6 MiB" and log > 0  # three chunks committed, none checkpointed
+    assert not Path(f"{store.path}.wal").exists()
+    assert counts(store) == (30_000, 50, 0)
+    after = store.con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
+    assert after == "16.0 MiB"
+
+
 def test_a_failed_chunk_reports_its_own_error_and_the_cap_comes_back(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
