@@ -14,12 +14,13 @@ from unmask.ingest import file_scan
 from unmask.ingest.file_scan import scan_file
 
 
-def expected(data: bytes) -> tuple[str, int, bool, bool]:
+def expected(data: bytes) -> tuple[str, int, bool, bool, bool]:
     lone_cr = any(byte == 13 and data[i + 1 : i + 2] != b"\n" for i, byte in enumerate(data))
-    return hashlib.sha256(data).hexdigest(), data.count(b"\n"), data[-1:] in (b"\n", b"\r"), lone_cr
+    nul = any(byte == 0 for byte in data)
+    return hashlib.sha256(data).hexdigest(), data.count(b"\n"), data[-1:] in (b"\n", b"\r"), lone_cr, nul
 
 
-_LINES = st.text(alphabet="a\r\n,", max_size=64).map(str.encode)  # line breaks of every kind, often
+_LINES = st.text(alphabet="a\r\n,\0", max_size=64).map(str.encode)  # line breaks of every kind, often
 
 
 @given(data=st.binary(max_size=64) | _LINES, block=st.integers(1, 8))
@@ -29,7 +30,7 @@ def test_digest_and_line_shape_hold_across_block_boundaries(data: bytes, block: 
         path.write_bytes(data)
         patch.setattr(file_scan, "_BLOCK", block)
         scan = scan_file(path)
-    assert (scan.sha256, scan.newlines, scan.ends_with_break, scan.lone_cr) == expected(data)
+    assert (scan.sha256, scan.newlines, scan.ends_with_break, scan.lone_cr, scan.nul) == expected(data)
 
 
 def test_a_crlf_split_between_blocks_is_no_lone_cr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

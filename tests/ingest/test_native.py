@@ -17,8 +17,17 @@ import duckdb
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from unmask.ingest.native import NativeRead, keeps_order, py_blank, py_split, py_strip, py_text
-from unmask.ingest.parsing import read_head, split_cell
+from unmask.ingest.native import (
+    NativeRead,
+    keeps_order,
+    py_blank,
+    py_list_cell,
+    py_list_cell_unclean,
+    py_split,
+    py_strip,
+    py_text,
+)
+from unmask.ingest.parsing import parse_list_cell, read_head, split_cell
 from unmask.ingest.pipeline import ingest_file
 from unmask.ingest.qut_csv import COLUMNS, QutCsvLayout
 from unmask.ingest.registry import resolve_layout
@@ -26,7 +35,7 @@ from unmask.store import Store, open_store
 from unmask.synth.generate import generate
 
 tricky_text = st.lists(
-    st.sampled_from([*"ab ,\"'é🙂\u00a0\u2003\t#@:/.", "http://x.org/a", "\n"]), max_size=12
+    st.sampled_from([*"ab ,\"'é🙂\u00a0\u2003\t#@:/.", "http://x.org/a", "\n", "\0"]), max_size=12
 ).map("".join)
 ids = st.sampled_from(["1", "2", "3", " 4", "5 ", "10", "11"])
 qut_row = st.tuples(
@@ -102,6 +111,24 @@ def test_sql_strip_blank_and_split_mirror_python(cells: list[str]) -> None:
         f"SELECT {py_strip('x')}, {py_blank('x')}, {py_text('x')}, {py_split('x', ' ')} FROM c ORDER BY i"
     ).fetchall()
     assert got == [(x.strip(), not x.strip(), x if x.strip() else None, split_cell(x, " ")) for x in cells]
+
+
+list_cell = st.lists(st.sampled_from([*"[],'\"\\ a\u00a0\t", "[]", "['a', 'b']", '["x"]']), max_size=10).map(
+    "".join
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(list_cell, min_size=1, max_size=20))
+def test_sql_list_cells_read_as_python_reads_the_ones_they_accept(cells: list[str]) -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE c (i INTEGER, x VARCHAR)")
+    con.executemany("INSERT INTO c VALUES (?, ?)", list(enumerate(cells)))
+    got = con.execute(f"SELECT {py_list_cell_unclean('x')}, {py_list_cell('x')} FROM c ORDER BY i").fetchall()
+    for cell, (unclean, items) in zip(cells, got, strict=True):
+        event(f"left to Python: {unclean}")
+        if not unclean:
+            assert items == parse_list_cell(cell), cell
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -14,7 +14,6 @@ from pathlib import Path
 from unmask.ingest.native import (
     NativeRead,
     csv_rows,
-    has_nul,
     py_blank,
     py_count,
     py_count_unclean,
@@ -94,7 +93,6 @@ class IoArchiveLayout:
                     f"NOT ({py_blank(cell('is_retweet'))} OR list_contains({_BOOLS}, {retweet}))",
                     *(py_count_unclean(cell(c)) for c in counts),
                     *(py_list_cell_unclean(cell(c)) for c in lists),
-                    has_nul([f'"{c}"' for c in header]),
                 ]
             ),
             posts=select_posts(

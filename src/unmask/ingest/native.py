@@ -3,9 +3,9 @@
 A layout may describe how DuckDB reads its files (`NativeRead`). The pipeline then loads the file
 into a scratch table in one streaming statement and checks it: when any row is one the Python
 reader would reject or read differently (a parse error, a blank required field, a timestamp that is
-not whole seconds, a line break inside a cell, blank lines), the scratch table is dropped and the
-file goes through the Python reader instead. So the fast path never changes what is stored, only
-how fast (tests/ingest/test_native.py compares both paths on generated files).
+not whole seconds, a line break inside a cell, blank lines, a NUL byte), the scratch table is
+dropped and the file goes through the Python reader instead. So the fast path never changes what is
+stored, only how fast (tests/ingest/test_native.py compares both paths on generated files).
 """
 
 from __future__ import annotations
@@ -68,26 +68,36 @@ def py_split(expr: str, sep: str) -> str:
     )
 
 
+def _no_items(expr: str) -> str:
+    """SQL: an empty list cell as most are written, blank or "[]", which spares it the list functions
+    (the three list columns of 1M IO-archive rows checked in 0.28 s instead of 0.47, read in 0.29 s
+    instead of 0.46)."""
+    return f"(coalesce({expr}, '') = '' OR {expr} = '[]')"
+
+
 def py_list_cell(expr: str) -> str:
     """SQL: `parse_list_cell` of a cell that `py_list_cell_unclean` accepts."""
     body = py_strip(f"coalesce({expr}, '')")
     unquote = """CASE WHEN len(x) >= 2 AND x[1] IN ('''', '"') AND x[1] = x[-1] THEN x[2:-2] ELSE x END"""
     items = f"list_transform(string_split({body}[2:-2], ','), x -> {py_strip('x')})"
     return (
-        f"CASE WHEN {body} = '' THEN []::VARCHAR[] "
+        f"CASE WHEN {_no_items(expr)} OR {body} = '' THEN []::VARCHAR[] "
         f"WHEN NOT (starts_with({body}, '[') AND ends_with({body}, ']')) THEN [{body}] "
         f"ELSE list_filter(list_transform({items}, x -> {unquote}), x -> x <> '') END"
     )
 
 
 def py_list_cell_unclean(expr: str) -> str:
-    """SQL: a list cell whose items hold escapes, inner quotes or quoted commas (Python parses those)."""
+    """SQL: a list cell whose items hold escapes, inner quotes or quoted commas (Python parses those).
+
+    One expression over the cell: its items, separated by commas, each plain or quoted whole (spaces
+    around); splitting the cell and matching each item took twice as long.
+    """
     body = py_strip(f"coalesce({expr}, {_EMPTY})")
-    simple = r"""'[^''"\\]*|''[^''"\\]+''|"[^''"\\]+"'"""
-    items = (
-        f"list_transform(string_split({body}[2:-2], ','), x -> regexp_full_match({py_strip('x')}, {simple}))"
-    )
-    return f"(starts_with({body}, '[') AND ends_with({body}, ']') AND NOT list_bool_and({items}))"
+    plain = r"""[^''"\\,]"""
+    item = f"""(?:{plain}*|{_SPACE}*''{plain}+''{_SPACE}*|{_SPACE}*"{plain}+"{_SPACE}*)"""
+    listed = f"starts_with({body}, '[') AND ends_with({body}, ']') AND NOT regexp_full_match({body}, '\\[{item}(?:,{item})*\\]')"
+    return f"CASE WHEN {_no_items(expr)} THEN false ELSE {listed} END"
 
 
 def py_count(expr: str) -> str:
@@ -110,10 +120,6 @@ def py_when_unclean(expr: str, *, optional: bool) -> str:
     when = py_when(expr)
     bad = f"NOT coalesce({when} >= '{EARLIEST}' AND {when} < '{LATEST}', false)"
     return f"(coalesce({expr}, '') <> '' AND {bad})" if optional else bad
-
-
-def has_nul(columns: Sequence[str]) -> str:
-    return f"contains(concat({', '.join(columns)}), chr(0))"
 
 
 @dataclass(frozen=True)
@@ -237,7 +243,7 @@ def load(con: duckdb.DuckDBPyConnection, plan: NativeRead, scan: Future[FileScan
         f"SELECT count(*), count(*) FILTER (WHERE _unclean), max(rec) FROM {SCRATCH}"
     ).fetchone()
     data_lines = shape.newlines + (0 if shape.ends_with_break else 1) - (plan.first_line - 1)
-    bad = unclean or file_unclean or shape.lone_cr
+    bad = unclean or file_unclean or shape.lone_cr or shape.nul
     if bad or rows != data_lines or (rows and last_rec != plan.first_line + rows - 1):
         drop(con)
         return None

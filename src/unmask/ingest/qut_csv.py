@@ -14,7 +14,6 @@ from pathlib import Path
 from unmask.ingest.native import (
     NativeRead,
     csv_rows,
-    has_nul,
     py_blank,
     py_split,
     py_strip,
@@ -52,7 +51,7 @@ class QutCsvLayout:
         return _looks_like_data_row(head)
 
     def native(self, head: bytes, path: Path) -> NativeRead:
-        """DuckDB's read of a clean file: whole-second timestamps, ids and user ids present, no NUL."""
+        """DuckDB's read of a clean file: whole-second timestamps, ids and user ids present."""
         header = [c.strip().lower() for c in csv_header(head)] == list(COLUMNS)
         account = py_strip("user_id")
         when = "make_timestamp(TRY_CAST(timestamp AS BIGINT) * 1000000)"
@@ -64,7 +63,6 @@ class QutCsvLayout:
                     py_blank("user_id"),
                     "NOT regexp_full_match(coalesce(timestamp, ''), '[0-9]{1,12}')",
                     f"NOT coalesce({when} >= '{EARLIEST}' AND {when} < '{LATEST}', false)",
-                    has_nul(COLUMNS),
                 ]
             ),
             posts=select_posts(
