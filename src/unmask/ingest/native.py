@@ -76,12 +76,19 @@ def _no_items(expr: str) -> str:
 
 
 def py_list_cell(expr: str) -> str:
-    """SQL: `parse_list_cell` of a cell that `py_list_cell_unclean` accepts."""
+    """SQL: `parse_list_cell` of a cell that `py_list_cell_unclean` accepts.
+
+    A cell of one plain item ("[123]", most mention and hashtag cells) is read by one regular
+    expression rather than the list functions, whose lambdas are a call per item.
+    """
     body = py_strip(f"coalesce({expr}, '')")
+    edge = r"[!#-&(-+\--~]"  # printable ASCII but for the comma and quotes
+    one_item = f"""regexp_full_match({expr}, '\\[{edge}(?:[^,''"]*{edge})?\\]')"""
     unquote = """CASE WHEN len(x) >= 2 AND x[1] IN ('''', '"') AND x[1] = x[-1] THEN x[2:-2] ELSE x END"""
     items = f"list_transform(string_split({body}[2:-2], ','), x -> {py_strip('x')})"
     return (
         f"CASE WHEN {_no_items(expr)} OR {body} = '' THEN []::VARCHAR[] "
+        f"WHEN {one_item} THEN [({expr})[2:-2]] "
         f"WHEN NOT (starts_with({body}, '[') AND ends_with({body}, ']')) THEN [{body}] "
         f"ELSE list_filter(list_transform({items}, x -> {unquote}), x -> x <> '') END"
     )
@@ -96,7 +103,10 @@ def py_list_cell_unclean(expr: str) -> str:
     body = py_strip(f"coalesce({expr}, {_EMPTY})")
     plain = r"""[^''"\\,]"""
     item = f"""(?:{plain}*|{_SPACE}*''{plain}+''{_SPACE}*|{_SPACE}*"{plain}+"{_SPACE}*)"""
-    listed = f"starts_with({body}, '[') AND ends_with({body}, ']') AND NOT regexp_full_match({body}, '\\[{item}(?:,{item})*\\]')"
+    listed = (
+        f"starts_with({body}, '[') AND ends_with({body}, ']') "
+        f"AND NOT regexp_full_match({body}, '\\[{item}(?:,{item})*\\]')"
+    )
     return f"CASE WHEN {_no_items(expr)} THEN false ELSE {listed} END"
 
 
