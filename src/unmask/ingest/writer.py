@@ -147,11 +147,16 @@ class StagingWriter:
         `folded` is the texts' fold when it was made beforehand."""
         table = table.append_column("text_norm", fold_array(table["text"]) if folded is None else folded)
         table = table.append_column("lang_detected", pa.nulls(len(table), pa.string()))
-        table = table.append_column("source_file", pa.array([self.source_file] * len(table), pa.string()))
+        table = table.append_column("source_file", self._source_files(len(table)))
         self.counts.posts_read += len(table)
         if self.on_batch:
             self.on_batch(len(table))
         return table.select(list(POST_COLUMNS))
+
+    def _source_files(self, rows: int) -> pa.Array:
+        """The source file's column for `rows` rows, made by Arrow (from a Python list of the same
+        string, 0.05 s per 500k rows)."""
+        return pa.repeat(pa.scalar(self.source_file, pa.string()), rows)
 
     def _flush_accounts(self) -> None:
         if not self._accounts:
@@ -166,7 +171,7 @@ class StagingWriter:
         """Read account columns with the derived ones added (first/last seen come from posts later)."""
         table = table.append_column("first_seen", pa.nulls(len(table), pa.timestamp("us")))
         table = table.append_column("last_seen", pa.nulls(len(table), pa.timestamp("us")))
-        table = table.append_column("source_file", pa.array([self.source_file] * len(table), pa.string()))
+        table = table.append_column("source_file", self._source_files(len(table)))
         return table.select(list(ACCOUNT_COLUMNS))
 
     def add_chunks(
@@ -245,7 +250,7 @@ class StagingWriter:
             return
         table = pa.table(
             {
-                "source_file": pa.array([self.source_file] * len(self._rejects), pa.string()),
+                "source_file": self._source_files(len(self._rejects)),
                 "record_no": pa.array([r.record_no for r in self._rejects], pa.int64()),
                 "field": pa.array([r.field for r in self._rejects], pa.string()),
                 "reason": pa.array([f"{r.reason}" for r in self._rejects], pa.string()),
