@@ -126,6 +126,8 @@ def ingest(
             console.print(f"[red]failed:[/red] {result.error}", highlight=False)
         elif result.skipped_as:
             console.print(f"skipped {result.path}: already ingested as {result.skipped_as}", highlight=False)
+        if result.note:
+            console.print(f"[yellow]note:[/yellow] {result.note}", highlight=False)
         elif result.counts and not quiet:
             c = result.counts
             console.print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -10,7 +11,9 @@ from typer.testing import CliRunner
 
 from unmask.cli import app
 from unmask.errors import StoreError
+from unmask.ingest.native import NativeRead
 from unmask.ingest.pipeline import ingest_paths
+from unmask.ingest.qut_csv import QutCsvLayout
 from unmask.ingest.writer import StagingWriter
 from unmask.store import Store, open_store
 from unmask.store.db import size_bytes
@@ -85,24 +88,28 @@ def test_duckdb_gets_its_share_of_the_cap_while_chunks_are_written(
     assert seen == ["572.0 MiB"] and after == "953.6 MiB"  # 60% of 10^9 bytes (in whole MiB), then all
 
 
-def test_chunks_commit_without_checkpoints_and_the_ingest_ends_with_one(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("repeat", "threshold"), [(False, "953.6 MiB"), (True, "16.0 MiB")])
+def test_new_posts_commit_without_checkpoints_and_the_ingest_ends_with_one(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, repeat: bool, threshold: str
 ) -> None:
-    """Each chunk's commit leaves its log behind (its posts are on disk already); the ingest
-    checkpoints once at the end and gives the log back its usual threshold."""
-    logs = []
+    """Chunks of new posts commit without a checkpoint (their posts are on disk already, the log says
+    where); chunks merged, here for a post id read twice, log their rows and keep the usual threshold.
+    The ingest ends with one checkpoint and the usual threshold."""
+    seen = []
     add_chunks = StagingWriter.add_chunks
 
     def watched(writer: StagingWriter, *args, **kwargs) -> None:
+        seen.append(writer.con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0])
         add_chunks(writer, *args, **kwargs)
-        threshold = writer.con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
-        logs.append((threshold, Path(f"{store.path}.wal").stat().st_size))
+        seen.append(Path(f"{store.path}.wal").stat().st_size)
 
     monkeypatch.setattr(StagingWriter, "add_chunks", watched)
     rows = [f"{i},u{i % 50},user{i % 50},,,post number {i},{1693526400 + i},\n" for i in range(30_000)]
+    if repeat:
+        rows.append(rows[0])
     ingest_paths(store, [write_qut(tmp_path / "a.csv", rows)], chunk_records=10_000)
-    [(threshold, log)] = logs
-    assert threshold == "953.6 MiB" and log > 0  # three chunks committed, none checkpointed
+    during, log = seen
+    assert during == threshold and log > 0  # the last chunk's commit, not yet checkpointed
     assert not Path(f"{store.path}.wal").exists()
     assert counts(store) == (30_000, 50, 0)
     after = store.con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
@@ -120,6 +127,26 @@ def test_a_failed_chunk_reports_its_own_error_and_the_cap_comes_back(
         ingest_paths(store, [write_qut(tmp_path / "a.csv", QUT_ROWS)], memory_limit="1000MB")
     assert store.con.execute("SELECT current_setting('memory_limit')").fetchone() == ("953.6 MiB",)
     assert counts(store) == (0, 0, 0)
+
+
+def test_a_read_out_of_memory_goes_to_the_python_reader_and_the_user_is_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    native_read = QutCsvLayout.native
+
+    def hungry(layout: QutCsvLayout, head: bytes, path: Path) -> NativeRead:
+        # A whole-file check that holds a 2 GB list, which DuckDB cannot spill.
+        greedy = "SELECT len(list(repeat('x', 100))) < 0 FROM range(20000000)"
+        return dataclasses.replace(native_read(layout, head, path), file_unclean=greedy)
+
+    monkeypatch.setattr(QutCsvLayout, "native", hungry)
+    path = write_qut(tmp_path / "a.csv", QUT_ROWS)
+    db = tmp_path / "s.duckdb"
+    result = runner.invoke(app, ["ingest", "--db", str(db), "--quiet", "--memory-limit", "200MB", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "ran out of memory" in result.output and "--memory-limit" in result.output
+    with open_store(db) as store:
+        assert counts(store) == (3, 2, 0)  # all read, by the Python reader
 
 
 @pytest.mark.parametrize(

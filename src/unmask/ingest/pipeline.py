@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +27,7 @@ from unmask.ingest.parsing import read_head
 from unmask.ingest.registry import resolve_layout
 from unmask.ingest.writer import CHUNK_RECORDS, FileCounts, StagingWriter
 from unmask.store import Store
-from unmask.store.db import rollback, set_memory_limit, size_bytes, update_by_rowid
+from unmask.store.db import rollback, set_memory_limit, setting_while, size_bytes, update_by_rowid
 
 # DuckDB's cap while ingesting: chunks and the scratch table of the fast path spill to disk beyond it,
 # which keeps the whole process under 2 GB at any file size (bench/RESULTS.md). DuckDB's read of 10M
@@ -49,6 +49,7 @@ class FileResult:
     skipped_as: str | None = None  # path under which identical content was ingested before
     native: bool = False  # read by DuckDB's reader (ingest/native.py) rather than the Python one
     error: str | None = None
+    note: str | None = None  # what the user should know of a file that was read all the same
 
 
 @dataclass
@@ -117,7 +118,7 @@ def ingest_file(
             # DuckDB reads the file while it is hashed, unless this path was ingested before: the
             # likely outcome is then a skip, which the digest alone decides.
             if use_native and not _ingested_before(con, path):
-                loaded = _load(con, layout, path, scan)
+                loaded = _load(con, layout, path, scan, result)
             digest = scan.result().sha256
     except OSError as exc:
         result.error = f"{path}: cannot read: {exc.strerror or exc}"
@@ -133,7 +134,7 @@ def ingest_file(
         return result
     done = _progress(con, digest)
     if loaded is None and use_native:
-        loaded = _load(con, layout, path, scan)
+        loaded = _load(con, layout, path, scan, result)
     plan, rows = loaded or (None, None)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -194,31 +195,32 @@ def ingest_file(
     return result
 
 
-@contextmanager
-def _chunk_share(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> Iterator[None]:
+def _chunk_share(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> AbstractContextManager[object]:
     """DuckDB's cap lowered to its CHUNK_SHARE of `memory_limit` (when given) for the duration."""
     if not memory_limit:
-        yield
-        return
-    set_memory_limit(con, f"{size_bytes(memory_limit) * CHUNK_SHARE / 2**20:.0f}MiB")
-    try:
-        yield
-    finally:
-        try:
-            set_memory_limit(con, memory_limit)
-        except duckdb.TransactionException:  # a failed chunk aborted the transaction: the error is its
-            rollback(con)
-            set_memory_limit(con, memory_limit)
+        return nullcontext()
+    share = f"{size_bytes(memory_limit) * CHUNK_SHARE / 2**20:.0f}MiB"
+    return setting_while(con, "memory_limit", share, after=memory_limit.strip())
 
 
 def _load(
-    con: duckdb.DuckDBPyConnection, layout: Layout, path: Path, scan: Future[FileScan]
+    con: duckdb.DuckDBPyConnection, layout: Layout, path: Path, scan: Future[FileScan], result: FileResult
 ) -> tuple[native.NativeRead | None, int | None]:
-    """(plan, rows) of DuckDB's read of the file (ingest/native.py); no plan when the layout has none."""
+    """(plan, rows) of DuckDB's read of the file (ingest/native.py); no plan when the layout has none.
+    A read that ran out of memory leaves the file to the Python reader, noted on `result`."""
     if not (hasattr(layout, "native") and native.native_capable(path)):
         return None, None
     plan = layout.native(read_head(path), path)
-    return plan, native.load(con, plan, scan) if plan else None
+    if not plan:
+        return None, None
+    try:
+        return plan, native.load(con, plan, scan)
+    except native.OutOfMemory as exc:
+        result.note = (
+            f"{path}: DuckDB's reader ran out of memory ({exc}); read by the Python reader instead, "
+            "which is slower: a larger --memory-limit keeps DuckDB's reader"
+        )
+        return plan, None
 
 
 def _ingested_before(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
@@ -290,10 +292,6 @@ def ingest_paths(
     # FSST, DuckDB's string compression that texts would take, is a quarter of the insert (1.04 s
     # against 1.41 s per 1M posts); the store is a quarter larger without it (142 MB against 114 MB).
     store.con.execute("SET disabled_compression_methods = 'fsst'")
-    # A commit whose log passed 16 MiB checkpointed: 0.2 s of each chunk's commit, about 2 s of 10M
-    # posts. The chunks' posts are on disk at their commit already (the log holds where, 74 MB for 10M
-    # posts), so the log may grow to 1 GB and is checkpointed once, at the end.
-    store.con.execute("SET checkpoint_threshold = '1GB'")
     try:
         for path in expand_paths(Path(p) for p in paths):
             if on_file:
@@ -310,9 +308,8 @@ def ingest_paths(
             report.files.append(result)
         # Every run, not only one that added posts: a run killed before this step left it to the next.
         report.reply_targets_filled = fill_reply_targets(store.con)
-        store.con.execute("CHECKPOINT")
+        store.con.execute("CHECKPOINT")  # what the files' commits left in the log (native.feed)
     finally:
-        store.con.execute("RESET checkpoint_threshold")
         store.con.execute("RESET max_vacuum_tasks")
         store.con.execute("RESET disabled_compression_methods")
     return report

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +102,25 @@ def rollback(con: duckdb.DuckDBPyConnection) -> None:
     and the error to report is the COMMIT's, not a second one from ROLLBACK."""
     with contextlib.suppress(duckdb.TransactionException):
         con.execute("ROLLBACK")
+
+
+@contextlib.contextmanager
+def setting_while(
+    con: duckdb.DuckDBPyConnection, name: str, value: str, *, after: str | None = None
+) -> Iterator[None]:
+    """DuckDB's setting `name` at `value` for the duration, then at `after` (its default when None).
+    A failure inside may leave the transaction aborted, where no setting changes: it is rolled back
+    first (the failure's own error is the one raised)."""
+    con.execute(f"SET {name} = '{value}'")
+    try:
+        yield
+    finally:
+        restore = f"SET {name} = '{after}'" if after is not None else f"RESET {name}"
+        try:
+            con.execute(restore)
+        except duckdb.TransactionException:
+            rollback(con)
+            con.execute(restore)
 
 
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT])(i?)B", re.IGNORECASE)
