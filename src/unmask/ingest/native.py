@@ -313,7 +313,7 @@ def feed(
     # New posts written straight into `posts` are on disk at their chunk's commit, the log holding
     # where (74 MB for 10M QUT posts): it may grow to 1GB, sparing each commit a checkpoint (0.2 s, about
     # 2 s of 10M posts). Merged chunks log their rows and keep the usual threshold: under 1GB, 10M
-    # X API v2 posts peaked at 1.90 GB against 1.67 GB.
+    # X API v2 posts peaked at 1.90 GB against 1.72 GB.
     long_log = setting_while(con, "checkpoint_threshold", "1GB") if posts_new else nullcontext()
     with while_writing or nullcontext(), long_log:
         writer.add_chunks(_chunks(con, plan, todo), posts_new=posts_new, accounts_new=not accounts_stored)
