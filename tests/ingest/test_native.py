@@ -88,6 +88,14 @@ def both_ways(tmp_path: Path, path: Path, chunk: int = 4) -> tuple[dict, dict, b
     return stores["native"], stores["python"], took_native
 
 
+def over_cells(cells: list[str], *expressions: str) -> list[tuple]:
+    """Each SQL expression (over a cell `x`) of each cell, in order."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE c (i INTEGER, x VARCHAR)")
+    con.executemany("INSERT INTO c VALUES (?, ?)", list(enumerate(cells)))
+    return con.execute(f"SELECT {', '.join(expressions)} FROM c ORDER BY i").fetchall()
+
+
 # Python's whitespace (str.isspace) and its neighbours: the ASCII edges (! and ~), a combining mark, an
 # astral character, and format characters that are not spaces (zero-width space and joiner, BOM).
 cell_text = st.text(
@@ -104,12 +112,7 @@ cell_text = st.text(
 @settings(max_examples=300, deadline=None)
 @given(cells=st.lists(cell_text, min_size=1, max_size=20))
 def test_sql_strip_blank_and_split_mirror_python(cells: list[str]) -> None:
-    con = duckdb.connect()
-    con.execute("CREATE TABLE c (i INTEGER, x VARCHAR)")
-    con.executemany("INSERT INTO c VALUES (?, ?)", list(enumerate(cells)))
-    got = con.execute(
-        f"SELECT {py_strip('x')}, {py_blank('x')}, {py_text('x')}, {py_split('x', ' ')} FROM c ORDER BY i"
-    ).fetchall()
+    got = over_cells(cells, py_strip("x"), py_blank("x"), py_text("x"), py_split("x", " "))
     assert got == [(x.strip(), not x.strip(), x if x.strip() else None, split_cell(x, " ")) for x in cells]
 
 
@@ -121,10 +124,7 @@ list_cell = st.lists(st.sampled_from([*"[],'\"\\ a\u00a0\t", "[]", "['a', 'b']",
 @settings(max_examples=300, deadline=None)
 @given(cells=st.lists(list_cell, min_size=1, max_size=20))
 def test_sql_list_cells_read_as_python_reads_the_ones_they_accept(cells: list[str]) -> None:
-    con = duckdb.connect()
-    con.execute("CREATE TABLE c (i INTEGER, x VARCHAR)")
-    con.executemany("INSERT INTO c VALUES (?, ?)", list(enumerate(cells)))
-    got = con.execute(f"SELECT {py_list_cell_unclean('x')}, {py_list_cell('x')} FROM c ORDER BY i").fetchall()
+    got = over_cells(cells, py_list_cell_unclean("x"), py_list_cell("x"))
     for cell, (unclean, items) in zip(cells, got, strict=True):
         event(f"left to Python: {unclean}")
         if not unclean:
