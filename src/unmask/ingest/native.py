@@ -224,30 +224,28 @@ def load(con: duckdb.DuckDBPyConnection, plan: NativeRead, scan: Future[FileScan
     con.execute("SET enable_progress_bar = false")
     # The check is a column computed while reading: testing it afterwards re-read every cell (5 s at 10M).
     checked = f"SELECT *, {plan.unclean} AS _unclean FROM ({plan.rows})"
-    con.execute("SET preserve_insertion_order = true")
     try:
-        if not plan.wide_rows and keeps_order(con, checked):
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {LOADED} AS {checked} LIMIT 0")
-            for _ in range(plan.first_line):
-                con.execute(f"INSERT INTO {LOADED} DEFAULT VALUES")
-            con.execute(f"INSERT INTO {LOADED} {checked}")
-            rec = "rowid"
-        else:
-            numbered = f"SELECT row_number() OVER () + {plan.first_line - 1} AS rec, * FROM ({plan.rows})"
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {LOADED} AS SELECT *, {plan.unclean} AS _unclean "
-                f"FROM ({numbered})"
-            )
-            rec = "rec"
-        (file_unclean,) = con.execute(plan.file_unclean).fetchone()
+        with setting_while(con, "preserve_insertion_order", "true", after="false"):
+            if not plan.wide_rows and keeps_order(con, checked):
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {LOADED} AS {checked} LIMIT 0")
+                for _ in range(plan.first_line):
+                    con.execute(f"INSERT INTO {LOADED} DEFAULT VALUES")
+                con.execute(f"INSERT INTO {LOADED} {checked}")
+                rec = "rowid"
+            else:
+                numbered = f"SELECT row_number() OVER () + {plan.first_line - 1} AS rec, * FROM ({plan.rows})"
+                con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE {LOADED} AS SELECT *, {plan.unclean} AS _unclean "
+                    f"FROM ({numbered})"
+                )
+                rec = "rec"
+            (file_unclean,) = con.execute(plan.file_unclean).fetchone()
     except duckdb.OutOfMemoryException as exc:
         drop(con)
         raise OutOfMemory(str(exc).splitlines()[0]) from exc
     except duckdb.Error:  # a row DuckDB cannot parse: the Python reader names it in `rejects`
         drop(con)
         return None
-    finally:
-        con.execute("SET preserve_insertion_order = false")
     try:
         shape = scan.result()
     except OSError:
@@ -325,11 +323,8 @@ def _chunks(
     """(posts, first-seen accounts) of each chunk of rows, (first, last) `rec` in `todo`."""
     window = "WHERE source_record BETWEEN ? AND ?"
     for lo, hi in todo:
-        con.execute("SET preserve_insertion_order = true")
-        try:
+        with setting_while(con, "preserve_insertion_order", "true", after="false"):
             posts = con.execute(f"SELECT * FROM ({plan.posts}) {window}", [lo, hi]).fetch_arrow_table()
-        finally:
-            con.execute("SET preserve_insertion_order = false")
         yield posts, con.execute(f"SELECT * FROM {FIRST_SEEN} {window}", [lo, hi]).fetch_arrow_table()
 
 

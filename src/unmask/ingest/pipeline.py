@@ -288,11 +288,12 @@ def ingest_paths(
     # Each chunk's insert leaves a part-filled row group or two (one per thread); a checkpoint would
     # merge them by rewriting the chunks after them, 0.85 s of every 1M posts. Only the ingest writes
     # posts, so its row groups stay as written (detection reads them as fast, bench/RESULTS.md).
-    store.con.execute("SET max_vacuum_tasks = 0")
+    no_vacuum = setting_while(store.con, "max_vacuum_tasks", "0")
     # FSST, DuckDB's string compression that texts would take, is a quarter of the insert (1.04 s
-    # against 1.41 s per 1M posts); the store is a quarter larger without it (142 MB against 114 MB).
-    store.con.execute("SET disabled_compression_methods = 'fsst'")
-    try:
+    # against 1.41 s per 1M posts); the store is a quarter larger without it (142 MB against 114 MB),
+    # and detection as fast (bench/RESULTS.md).
+    no_fsst = setting_while(store.con, "disabled_compression_methods", "fsst")
+    with no_vacuum, no_fsst:
         for path in expand_paths(Path(p) for p in paths):
             if on_file:
                 on_file(path)
@@ -309,9 +310,6 @@ def ingest_paths(
         # Every run, not only one that added posts: a run killed before this step left it to the next.
         report.reply_targets_filled = fill_reply_targets(store.con)
         store.con.execute("CHECKPOINT")  # what the files' commits left in the log (native.feed)
-    finally:
-        store.con.execute("RESET max_vacuum_tasks")
-        store.con.execute("RESET disabled_compression_methods")
     return report
 
 
